@@ -1,0 +1,3 @@
+from hdl.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""HALCON operators implemented in Python, grouped by HALCON chapter (installed as hdl.operators)."""
