@@ -61,3 +61,42 @@ class HdlSyntaxErrors(HdlSyntaxError):
 
     def format(self) -> str:
         return "\n".join(e.format() for e in self.errors)
+
+
+class HdlRuntimeError(HdlError):
+    """An HDevelop error while running: carries a HALCON-style error code.
+
+    `code` is the number a program sees as element 0 of a caught exception
+    tuple (HALCON codes < 10000, user codes from `throw` ≥ 30000); `user_data`
+    is the rest of a thrown tuple.  The runtime fills in where it happened:
+    `file`, `procedure`, `line`, `operator`, and the call stack as a list of
+    (procedure, file, line), innermost last.
+    """
+
+    def __init__(self, code: int, message: str, *, operator: str | None = None,
+                 user_data=None, add_code: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.operator = operator
+        self.user_data = user_data
+        self.add_code = add_code
+        self.file: str | None = None
+        self.procedure: str | None = None
+        self.line: int = 0
+        self.stack: list[tuple[str, str | None, int]] = []
+
+    def location(self) -> str:
+        return f"{self.file or '<input>'}:{self.procedure or '?'}:{self.line}"
+
+    def format(self) -> str:
+        where = f" in operator '{self.operator}'" if self.operator else ""
+        text = f"{self.location()}: HALCON error #{self.code}{where}: {self.message}"
+        if len(self.stack) > 1:
+            text += "\ncall stack (innermost last):"
+            for procedure, file, line in self.stack:
+                text += f"\n    {file or '<input>'}:{procedure}:{line}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()

@@ -179,7 +179,7 @@ def test_disabled_continued_code_line():
     assert disabled.kind == "code" and disabled.text.startswith("* measure_pairs")
     assert "\\\n" in disabled.text
     back = read_text(write_text(load("measure_edges.hdvp")), "t.txt").procedures[0]
-    assert back.lines[4] .kind == "code" and back.lines[4].text == disabled.text
+    assert back.lines[4].kind == "code" and back.lines[4].text == disabled.text
 
 
 def test_file_version_1_0_drops_the_checksum():
@@ -545,6 +545,22 @@ def test_wrong_root_element():
     error = syntax_error(read_xml, '<?xml version="1.0"?>\n<html>\n</html>\n', "page.hdev")
     assert (error.line, error.column, error.source_line) == (2, 1, "<html>")
     assert "<hdevelop>" in error.message
+
+
+def test_hdevelop_without_procedures():
+    error = syntax_error(read_xml, '<?xml version="1.0"?>\n<hdevelop file_version="1.2">\n'
+                         '</hdevelop>\n', "empty.hdev")
+    assert (error.line, error.column) == (2, 1) and "no <procedure>" in error.message
+
+
+def test_docu_root_follows_the_procedure_name():
+    stale = xml_program("", name="renamed").replace(
+        "</body>\n", '</body>\n<docu id="old_name"><short lang="en_US">S</short></docu>\n')
+    docu = read_xml(stale, "renamed.hdvp").procedures[0].docu
+    assert docu.attrib == {"id": "renamed"} and docu.children[0].text == "S"
+    empty = xml_program("", name="p").replace("</body>\n", '</body>\n<docu id="p"/>\n')
+    assert read_xml(empty, "p.hdvp").procedures[0].docu == DocuElement(
+        "docu", {"id": "p"}, None, [DocuElement("parameters")])
 
 
 def test_bad_parameter_dimension():

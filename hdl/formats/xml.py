@@ -136,6 +136,7 @@ class _Reader:
         self.procedures: list[Procedure] = []
         self.procedure: Procedure | None = None
         self.group: str | None = None
+        self.root_offset = 0
 
     def read(self) -> SourceFile:
         try:
@@ -149,8 +150,9 @@ class _Reader:
             raise HdlSyntaxError(f"malformed XML: {expat.ErrorString(error.code)}", self.path,
                                  line, column, self.positions.source_line(line)) from None
         if not self.procedures and not self.library_marker:
-            raise HdlSyntaxError("no <procedure> element in <hdevelop>", self.path, 1, 1,
-                                 self.positions.source_line(1))
+            line, column = self.positions.locate(self.root_offset)
+            raise HdlSyntaxError("no <procedure> element in <hdevelop>", self.path, line, column,
+                                 self.positions.source_line(line))
         for procedure in self.procedures:
             if procedure.docu is None or not procedure.docu.children:
                 procedure.docu = default_docu(procedure)
@@ -172,6 +174,7 @@ class _Reader:
             if tag != "hdevelop":
                 self.fail(f"root element is <{tag}>, expected <hdevelop>", offset)
             self.attributes = dict(attrs)
+            self.root_offset = offset
             role = "root"
         elif parent == "root":
             if tag == "library":
@@ -259,7 +262,11 @@ class _Reader:
 
 
 def read_xml(data: bytes | str, path: str) -> SourceFile:
-    """Parse an .hdev/.hdvp/.hdpl file into the source model."""
+    """Parse an .hdev/.hdvp/.hdpl file into the source model.
+
+    Every procedure gets a docu: a missing or empty <docu> becomes HDevelop's
+    default one, and the root's id is always the procedure name.
+    """
     return _Reader(decode(data, path), path).read()
 
 
