@@ -23,14 +23,21 @@ def _print_error(error) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False),
-              help="Directory with external procedures (.hdvp/.hdpl); repeatable.")
+              help="Directory with external procedures (.hdvp/.hdpl/.hds); repeatable.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a call names no known operator or procedure.")
 @click.option("--no-cache", is_flag=True, help="Parse again even if the file is unchanged.")
-def check(files, proc_paths, no_cache):
-    """Parse programs and procedure files; print each syntax error as file:line:col."""
+def check(files, proc_paths, strict, no_cache):
+    """Parse programs and procedure files; print each syntax error as file:line:col.
+
+    Every call is also resolved: a name that is no operator, no local
+    procedure and no procedure on the procedure path is reported as a
+    warning (an error with --strict).
+    """
     from .errors import HdlSyntaxError, HdlSyntaxErrors
     from .loader import load_file
 
     failed = False
+    unknown_found = False
     names = list(files)
     for directory in proc_paths:  # the procedures a program may call are checked too
         try:
@@ -43,18 +50,131 @@ def check(files, proc_paths, no_cache):
                      if e.lower().endswith((".hdvp", ".hdpl")))
     for name in names:
         try:
-            load_file(name, use_cache=not no_cache)
+            loaded = load_file(name, use_cache=not no_cache)
+            from .runtime import Program
+            unknown = Program(loaded, list(proc_paths)).check()
         except HdlSyntaxErrors as exc:
             failed = True
             for error in exc.errors:
                 _print_error(error)
+            continue
         except HdlSyntaxError as exc:
             failed = True
             _print_error(exc)
+            continue
         except OSError as exc:
             failed = True
             click.echo(f"{name}: cannot read: {exc.strerror or exc}", err=True)
-    sys.exit(1 if failed else 0)
+            continue
+        for callee, line in sorted(unknown.items(), key=lambda item: item[1]):
+            unknown_found = True
+            click.echo(f"{name}:{line}: unknown operator or procedure '{callee}'", err=True)
+    sys.exit(1 if failed or (strict and unknown_found) else 0)
+
+
+def _parse_setting(text: str):
+    """NAME=VALUE: VALUE is a number when it reads as an HDevelop integer or real literal."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--set")
+    from . import nodes
+    from .errors import HdlSyntaxError
+    from .parser import parse_line
+    try:
+        stmt = parse_line("X := " + value)
+        expr = stmt.value
+        sign = 1
+        if isinstance(expr, nodes.Unary) and expr.op == "-":
+            sign, expr = -1, expr.operand
+        if isinstance(expr, nodes.Const) and not isinstance(expr.value, str) and value.strip() \
+                not in ("true", "false"):
+            return name, sign * expr.value
+    except HdlSyntaxError:
+        pass
+    return name, value
+
+
+@main.command()
+@click.argument("program", type=click.Path(dir_okay=False))
+@click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False),
+              help="Directory with external procedures; repeatable.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Give main a variable before it starts (numbers stay numbers); repeatable.")
+@click.option("--dump-vars", type=click.Path(dir_okay=False),
+              help="Write main's variables at the end of the run to this JSON file.")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error as well.")
+def run(program, proc_paths, settings, dump_vars, debug):
+    """Run an HDevelop program (.hdev XML or hdl text, told apart by content)."""
+    import json
+
+    from .errors import HdlError, HdlSyntaxErrors
+    from .loader import load_file
+    from .runtime import Program
+
+    variables = dict(_parse_setting(s) for s in settings)
+    try:
+        loaded = load_file(program)
+        result = Program(loaded, list(proc_paths)).run(variables)
+    except HdlSyntaxErrors as exc:
+        for error in exc.errors:
+            _print_error(error)
+        sys.exit(1)
+    except HdlError as exc:
+        if debug:
+            import traceback
+            traceback.print_exception(exc.__cause__ or exc)
+        _print_error(exc)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"{exc.filename or program}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    if dump_vars:
+        from . import values
+        from .atomic import atomic_write_text
+        data = {name: values.to_json(value) for name, value in result.items()}
+        atomic_write_text(dump_vars, json.dumps(data, indent=1, allow_nan=True) + "\n")
+
+
+@main.command()
+@click.argument("pattern", required=False, default="")
+@click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False))
+def ops(pattern, proc_paths):
+    """List operators and procedures (with signatures) whose name contains PATTERN."""
+    from .registry import REGISTRY
+    from .runtime import procedure_catalogue
+
+    for name in REGISTRY.names():
+        if pattern in name:
+            click.echo(REGISTRY.get(name).signature())
+    for name, entry in procedure_catalogue(list(proc_paths)):
+        if pattern in name:
+            click.echo(entry.source.interface.signature(name) + f"    [procedure: {entry.loaded.path}]")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False))
+def doc(name, proc_paths):
+    """Print the signature and documentation of an operator or procedure."""
+    from .registry import REGISTRY
+    from .runtime import procedure_catalogue
+
+    op = REGISTRY.get(name)
+    if op is not None:
+        click.echo(op.signature())
+        if op.doc:
+            click.echo("\n" + op.doc)
+        return
+    for proc_name, entry in procedure_catalogue(list(proc_paths)):
+        if proc_name == name:
+            click.echo(entry.source.interface.signature(name))
+            short = entry.source.short_description()
+            if short:
+                click.echo("\n" + short)
+            click.echo(f"\nprocedure in {entry.loaded.path}")
+            return
+    click.echo(f"unknown operator or procedure '{name}'", err=True)
+    sys.exit(1)
 
 
 TEXT_SUFFIXES = (".hds", ".txt")

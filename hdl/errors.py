@@ -81,6 +81,7 @@ class HdlRuntimeError(HdlError):
         self.operator = operator
         self.user_data = user_data
         self.add_code = add_code
+        self.thrown = None  # the tuple given to `throw`, handed to `catch` unchanged
         self.file: str | None = None
         self.procedure: str | None = None
         self.line: int = 0

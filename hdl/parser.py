@@ -12,10 +12,9 @@ from __future__ import annotations
 import gc
 import os
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Transformer
 
 from . import nodes as n
 from .errors import HdlSyntaxError, HdlSyntaxErrors
@@ -138,7 +137,7 @@ def _is_lvalue(expr) -> bool:
     while True:
         if isinstance(expr, n.Var):
             return True
-        if isinstance(expr, (n.Index, n.Member, n.DynamicMember)):
+        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember)):
             expr = expr.target
         elif isinstance(expr, n.MethodCall) and expr.name == "at" and len(expr.args) == 1:
             expr = expr.target
@@ -629,6 +628,19 @@ def _parse_without_gc(parser: LineParser, text: str):
             gc.enable()
 
 
+def _line_break(parser: LineParser, text: str) -> int:
+    """Offset of the first line break in `text` that ends a statement (no continuation)."""
+    pos = 0
+    while pos < len(text):
+        m = parser.scanner.match(text, pos)
+        if m is None:
+            break
+        if m.lastgroup != "ignore" and m.group(m.lastgroup) == "\n":
+            return m.start(m.lastgroup)
+        pos = m.end()
+    return max(text.find("\n"), 0)
+
+
 def parse_line(text: str, file: str | None = None, procedure: str | None = None,
                line: int = 1, column: int = 1) -> n.Stmt | None:
     """Parse one logical program line (None for comments and blank lines)."""
@@ -653,15 +665,25 @@ def parse_lines(lines: list[Line], file: str | None = None,
     if batch:
         try:
             stmts = _parse_without_gc(parser, "\n".join(lines[i].text for i in batch))
+        except (ParseFailure, _Problem):
+            stmts = None
+        # One statement per line, unless a line holds a line break that no backslash
+        # continues (an <l> element can): then the lines are parsed one by one.
+        if stmts is not None and len(stmts) == len(batch):
             for i, stmt in zip(batch, stmts):
                 result[i] = stmt
-        except (ParseFailure, _Problem):
+        else:
             singles.extend(batch)
             singles.sort()
     for i in singles:
         line = lines[i]
         try:
-            result[i] = parser.parse(line.text)[0]
+            stmts = parser.parse(line.text)
+            if len(stmts) > 1:
+                raise ParseFailure("line break inside a program line "
+                                   "(a line continues only after a backslash)",
+                                   _line_break(parser, line.text))
+            result[i] = stmts[0]
         except (ParseFailure, _Problem) as exc:
             errors.append(_error_from(exc, line, file, procedure))
     if errors:

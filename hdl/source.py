@@ -44,11 +44,9 @@ class Interface:
 
     def signature(self, name: str) -> str:
         """HALCON reference notation: name (IconicIn : IconicOut : CtrlIn : CtrlOut)."""
-        parts = []
-        for _, params in self.groups():
-            parts.append(", ".join(
-                (f"vector({p.dimension}) " if p.dimension else "") + p.name for p in params))
-        return f"{name} ({' : '.join(parts)})"
+        from .registry import format_signature
+        return format_signature(name, [[(f"vector({p.dimension}) " if p.dimension else "") + p.name
+                                        for p in params] for _, params in self.groups()])
 
 
 @dataclass

@@ -210,6 +210,9 @@ def test_keywords_are_names_where_no_keyword_fits():
     ("D.['k']:= 1", n.Assign(n.DynamicMember(V("D"), C("k")), C(1))),
     ("V.at(2) := T", n.Assign(n.MethodCall(V("V"), "at", [C(2)]), V("T"))),
     ("V.at(0).at(1) := T", n.Assign(n.MethodCall(n.MethodCall(V("V"), "at", [C(0)]), "at", [C(1)]), V("T"))),
+    ("Text[|Text|:|Text| + 2] := ['a', 'b', 'c']", n.Assign(
+        n.Slice(V("Text"), n.Length(V("Text")), B("+", n.Length(V("Text")), C(2))),
+        n.TupleExpr([C("a"), C("b"), C("c")]))),
     ("Samples[I].image := Img", n.Assign(n.Member(n.Index(V("Samples"), V("I")), "image"), V("Img"))),
     ("V.insert (2, [4, 5])", n.MethodStatement(n.MethodCall(V("V"), "insert", [C(2), n.TupleExpr([C(4), C(5)])]))),
     ("V.at(0).remove (1)", n.MethodStatement(n.MethodCall(n.MethodCall(V("V"), "at", [C(0)]), "remove", [C(1)]))),

@@ -7,9 +7,8 @@ listing saved as .hdev or an XML file saved as .txt still reads correctly.
 from __future__ import annotations
 
 import os
-import stat
-import tempfile
 
+from hdl.atomic import atomic_write_text
 from hdl.formats.text import read_text, write_text
 from hdl.formats.xml import read_xml, write_xml
 from hdl.source import SourceFile
@@ -68,27 +67,4 @@ def save_source(source: SourceFile, path: str | os.PathLike, format: str | None 
     temporary file in the same directory replaces the target with os.replace.
     `format` None means the source's own format.
     """
-    text = write_source(source, format or source.format)
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
-                                         suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        try:
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_text(path, write_source(source, format or source.format))

@@ -1,0 +1,728 @@
+"""Procedures → Python functions, compiled once.
+
+Like Jinja2, hdl turns each HDevelop procedure into Python source and lets
+CPython compile it: variables become Python locals, control flow becomes
+Python control flow, and every operation a call into `hdl.values` (with
+inline fast paths for scalar integers).  Nothing walks the AST at run time.
+
+A compiled procedure is `def proc(_ctx, <inputs>)` returning its outputs
+(nothing for none, the value for one, a tuple for several).  Each Python
+line is mapped back to its HDevelop line, so an error's traceback gives the
+HDevelop call stack at no cost while the program runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import nodes as n
+from .errors import HdlSyntaxError, HdlSyntaxErrors
+
+INT_ARITHMETIC = {"+": "add", "-": "sub", "*": "mul"}
+COMPARISONS = {"==": ("eq", "=="), "!=": ("ne", "!="), "<": ("lt", "<"), "<=": ("le", "<="),
+               ">": ("gt", ">"), ">=": ("ge", ">=")}
+BINARY_FUNCTIONS = {
+    "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "$": "format",
+    "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
+    "[==]": "eq_elem", "[!=]": "ne_elem", "[<]": "lt_elem", "[<=]": "le_elem",
+    "[>]": "gt_elem", "[>=]": "ge_elem", "=~": "regex_count",
+    "and": "and_", "or": "or_", "xor": "xor", "band": "band", "bor": "bor", "bxor": "bxor",
+    "lsh": "lsh", "rsh": "rsh",
+}
+UNARY_FUNCTIONS = {"-": "neg", "not": "not_", "bnot": "bnot"}
+
+# Operators the compiler implements itself because they act on the caller's variables.
+LANGUAGE_OPERATORS = {"dev_error_var", "par_join"}
+
+
+@dataclass
+class Callee:
+    """What a call site needs to know about an operator or procedure."""
+
+    name: str
+    kind: str  # 'operator' or 'procedure'
+    arity: tuple[int, int, int, int]  # iconic in, iconic out, control in, control out
+    input_dimensions: list[int] = field(default_factory=list)  # per input (io then ic): vector dimension
+    needs_context: bool = False  # operators get `_ctx` only when they ask for it
+
+    def signature(self) -> str:
+        return f"{self.name} ({self.arity[0]} iconic in : {self.arity[1]} iconic out : " \
+               f"{self.arity[2]} control in : {self.arity[3]} control out)"
+
+
+@dataclass
+class CompiledSource:
+    """Python source of one procedure and the map back to HDevelop lines."""
+
+    name: str
+    python_name: str
+    source: str
+    line_map: dict[int, int]  # Python line (1-based) -> HDevelop line
+    callees: dict[str, Callee]  # global name in the source -> callee
+    functions: set[str]  # inline functions used
+    unknown: dict[str, int]  # unresolved call names -> first line
+    operator_lines: dict[int, str]  # Python line -> the operator called there
+
+
+def var_name(name: str) -> str:
+    return "v_" + name
+
+
+class _Loop:
+    """What `break`/`continue` must do inside the innermost loop or switch."""
+
+    def __init__(self, kind: str, continue_code: list[str] | None = None):
+        self.kind = kind  # 'loop' or 'switch'
+        self.continue_code = continue_code or []
+        self.flag_name: str | None = None  # a switch inside a loop: how `continue` gets out
+        self.continue_flag: str | None = None  # set once a `continue` uses it
+
+
+class ProcedureCompiler:
+    def __init__(self, body: n.ProcedureBody, interface, resolve, functions: set[str],
+                 python_name: str | None = None):
+        """`resolve(name)` gives a Callee or None; `functions` are the inline function names."""
+        self.body = body
+        self.interface = interface
+        self.resolve = resolve
+        self.function_names = functions
+        self.python_name = python_name or ("proc_" + body.name)
+        self.lines: list[str] = []
+        self.line_map: dict[int, int] = {}
+        self.current_line = body.body[0].pos.line if body.body and body.body[0].pos else 0
+        self.current_operator: str | None = None
+        self.operator_lines: dict[int, str] = {}
+        self.is_main = False
+        self.indent = 1
+        self.temp_counter = 0
+        self.loops: list[_Loop] = []
+        self.callees: dict[str, Callee] = {}
+        self.used_functions: set[str] = set()
+        self.unknown: dict[str, int] = {}
+        self.errors: list[HdlSyntaxError] = []
+        self.globals: set[str] = set()
+        self.error_vars: list[str] = []
+        self.iconic_params = {p.name for p in interface.iconic_in + interface.iconic_out}
+        self.outputs = [p.name for p in interface.iconic_out + interface.control_out]
+        self._collect_declarations(body.body)
+
+    # ---- helpers
+
+    def emit(self, code: str) -> None:
+        self.lines.append("    " * self.indent + code)
+        self.line_map[len(self.lines) + 1] = self.current_line  # +1: the def line comes first
+        if self.current_operator is not None:
+            self.operator_lines[len(self.lines) + 1] = self.current_operator
+
+    def temp(self) -> str:
+        self.temp_counter += 1
+        return f"_t{self.temp_counter}"
+
+    def error(self, message: str, stmt) -> None:
+        pos = stmt.pos
+        self.errors.append(HdlSyntaxError(message, pos.file, pos.line, pos.column,
+                                          None, pos.procedure))
+
+    def _collect_declarations(self, statements) -> None:
+        """Globals are declared anywhere in a procedure and hold for all of it (as in HDevelop)."""
+        for stmt in statements:
+            for node in stmt.walk():
+                if isinstance(node, n.Global):
+                    self.globals.add(node.name)
+                elif isinstance(node, n.Call) and node.name == "dev_error_var" and node.args \
+                        and isinstance(node.args[0], n.Var) and node.args[0].name != "_":
+                    if node.args[0].name not in self.error_vars:
+                        self.error_vars.append(node.args[0].name)
+
+    def name_ref(self, name: str) -> str:
+        if name in self.globals:
+            return f"_G[{name!r}]"
+        return var_name(name)
+
+    # ---- procedure
+
+    def compile_main(self, preset: list[str]) -> CompiledSource:
+        """main takes variables given before the run and returns all its variables at the end."""
+        self.is_main = True
+        self.preset = preset
+        return self.compile()
+
+    def compile(self) -> CompiledSource:
+        params = [p.name for p in self.interface.iconic_in + self.interface.control_in]
+        signature = ", ".join(["_ctx"] + [var_name(p) for p in params])
+        if self.is_main:
+            signature = "_ctx, _preset"
+        self.lines = []
+        if self.is_main:
+            for name in self.preset:
+                self.emit(f"{self.name_ref(name)} = _preset[{name!r}]")
+        if self.globals:
+            self.emit("_G = _ctx.globals")
+        for name in self.error_vars:
+            self.emit(f"_ev_{name} = False")
+        for p in self.interface.iconic_in + self.interface.control_in:
+            if p.dimension:
+                self.emit(f"{var_name(p.name)} = _v.copy_value({var_name(p.name)})")
+        self.block(self.body.body)
+        self.emit_return()
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else HdlSyntaxErrors(self.errors)
+        source = f"def {self.python_name}({signature}):\n" + "\n".join(self.lines) + "\n"
+        return CompiledSource(self.body.name, self.python_name, source, self.line_map,
+                              self.callees, self.used_functions, self.unknown, self.operator_lines)
+
+    def emit_return(self) -> None:
+        if self.is_main:
+            self.emit("return _rt.main_variables(locals())")
+            return
+        if not self.outputs:
+            self.emit("return None")
+            return
+        temps = []
+        for name in self.outputs:
+            t = self.temp()
+            temps.append(t)
+            self.emit("try:")
+            self.emit(f"    {t} = {self.name_ref(name)}")
+            self.emit("except (UnboundLocalError, KeyError):")
+            self.emit(f"    {t} = _UNSET")
+        if len(temps) == 1:
+            self.emit(f"return {temps[0]}")
+        else:
+            self.emit(f"return ({', '.join(temps)},)")
+
+    # ---- statements
+
+    def block(self, statements) -> None:
+        start = len(self.lines)
+        for stmt in statements:
+            if stmt.pos is not None:
+                self.current_line = stmt.pos.line
+            method = getattr(self, "stmt_" + type(stmt).__name__)
+            method(stmt)
+        if len(self.lines) == start:
+            self.emit("pass")
+
+    def nested(self, statements) -> None:
+        self.indent += 1
+        self.block(statements)
+        self.indent -= 1
+
+    def stmt_Assign(self, stmt: n.Assign) -> None:
+        value = self.expr(stmt.value)
+        if isinstance(stmt.value, (n.Var, n.Index, n.Member, n.DynamicMember, n.MethodCall)):
+            value = f"_v.copy_value({value})"  # a vector read from a variable is copied
+        self.assign(stmt.target, value, stmt)
+
+    def assign(self, target, value: str, stmt) -> None:
+        """Store the Python expression `value` into an HDevelop lvalue."""
+        if isinstance(target, n.Var):
+            if target.name == "_":
+                self.emit(value)
+            else:
+                self.emit(f"{self.name_ref(target.name)} = {value}")
+        elif isinstance(target, n.Index):
+            t = self.temp()
+            self.emit(f"{t} = {value}")
+            current = self.temp()
+            self.read_or_empty(target.target, current, "[]")
+            self.assign(target.target, f"_v.assign_at({current}, {self.expr(target.index)}, {t})", stmt)
+        elif isinstance(target, n.Slice):
+            # X[i:j] := V replaces (or appends) elements i..j, as an index tuple would
+            t = self.temp()
+            self.emit(f"{t} = {value}")
+            current = self.temp()
+            self.read_or_empty(target.target, current, "[]")
+            indices = f"_v.sequence({self.expr(target.start)}, {self.expr(target.end)}, None)"
+            self.assign(target.target, f"_v.assign_at({current}, {indices}, {t})", stmt)
+        elif isinstance(target, n.Member):
+            self.emit(f"_v.dict_set({self.expr(target.target)}, {target.key!r}, {value})")
+        elif isinstance(target, n.DynamicMember):
+            self.emit(f"_v.dict_set({self.expr(target.target)}, {self.expr(target.key)}, {value})")
+        elif isinstance(target, n.MethodCall) and target.name == "at":
+            t = self.temp()
+            self.emit(f"{t} = {value}")
+            vector = self.temp()
+            self.read_or_empty(target.target, vector, "_v.make_vector([])")
+            self.emit(f"_v.vector_set({vector}, {self.expr(target.args[0])}, {t})")
+            if isinstance(target.target, n.Var):
+                self.assign(target.target, vector, stmt)
+        else:
+            self.error("cannot assign to this expression", stmt)
+
+    def read_or_empty(self, expr, into: str, empty: str) -> None:
+        """`into = expr`, where an uninitialised variable reads as `empty` (X[0] := 1 creates X)."""
+        if isinstance(expr, n.Var):
+            self.emit("try:")
+            self.emit(f"    {into} = {self.name_ref(expr.name)}")
+            self.emit("except (UnboundLocalError, KeyError):")
+            self.emit(f"    {into} = {empty}")
+        else:
+            self.emit(f"{into} = {self.expr(expr)}")
+
+    def stmt_MethodStatement(self, stmt: n.MethodStatement) -> None:
+        call = stmt.call
+        args = ", ".join(self.expr(a) for a in call.args)
+        target = call.target
+        vector = self.temp()
+        if isinstance(target, n.Var):
+            self.read_or_empty(target, vector, "_v.make_vector([])")
+        else:
+            self.emit(f"{vector} = {self.expr(target)}")
+        self.emit(f"_v.vector_method({vector}, {call.name!r}, [{args}])")
+        if isinstance(target, n.Var):
+            self.assign(target, vector, stmt)
+
+    def stmt_Call(self, stmt: n.Call) -> None:
+        if stmt.name == "dev_error_var":
+            self.call_dev_error_var(stmt)
+            return
+        callee = self.resolve(stmt.name)
+        if callee is None:
+            self.unknown.setdefault(stmt.name, stmt.pos.line)
+            self.emit(f"_rt.unknown_callee({stmt.name!r})")
+            return
+        ni, no, nci, nco = callee.arity
+        if len(stmt.args) != ni + no + nci + nco:
+            self.error(f"'{stmt.name}' takes {ni + no + nci + nco} arguments, got {len(stmt.args)}: "
+                       f"{callee.signature()}", stmt)
+            return
+        args = stmt.args
+        inputs = args[:ni] + args[ni + no:ni + no + nci]
+        outputs = args[ni:ni + no] + args[ni + no + nci:]
+        for out in outputs:
+            if not _is_lvalue(out):
+                self.error(f"output argument of '{stmt.name}' must be a variable, '_', "
+                           f"D.key, X[i] or V.at(i)", stmt)
+                return
+        global_name = ("_op_" if callee.kind == "operator" else "_p_") + stmt.name
+        self.callees[global_name] = callee
+        with_context = callee.kind == "procedure" or callee.needs_context
+        arg_code = (["_ctx"] if with_context else []) + [self.expr(a) for a in inputs]
+        call = f"{global_name}({', '.join(arg_code)})"
+        if callee.kind == "operator":
+            self.current_operator = stmt.name
+        try:
+            self.emit_call(stmt, callee, call, arg_code, outputs)
+        finally:
+            self.current_operator = None
+
+    def emit_call(self, stmt, callee, call, arg_code, outputs) -> None:
+        if callee.kind == "operator" and stmt.name == "par_join":
+            self.emit(f"_rt.par_join(_ctx, {', '.join(arg_code)})")
+            self.after_operator(stmt)
+            return
+        if callee.kind == "operator" and self.error_vars:
+            result = self.temp()
+            self.emit("try:")
+            self.indent += 1
+            self.emit(f"{result} = {call}")
+            self.indent -= 1
+            self.emit("except _HdlRuntimeError as _e:")
+            self.indent += 1
+            self.emit("if _ctx.give_error:")
+            self.emit("    raise")
+            for name in self.error_vars:
+                self.emit(f"if _ev_{name}:")
+                self.emit(f"    {self.name_ref(name)} = _e.code")
+            self.emit(f"{result} = _SUPPRESSED")
+            self.indent -= 1
+            self.emit(f"if {result} is not _SUPPRESSED:")
+            self.indent += 1
+            self.bind_outputs(outputs, result, stmt)
+            for name in self.error_vars:
+                self.emit(f"if _ev_{name}:")
+                self.emit(f"    {self.name_ref(name)} = 2")
+            self.emit("pass")
+            self.indent -= 1
+            return
+        if not outputs:
+            self.emit(call)
+        elif len(outputs) == 1:
+            self.bind_output(outputs[0], call, stmt)
+        else:
+            result = self.temp()
+            self.emit(f"{result} = {call}")
+            self.bind_outputs(outputs, result, stmt)
+
+    def bind_outputs(self, outputs, result: str, stmt) -> None:
+        if len(outputs) == 1:
+            self.bind_output(outputs[0], result, stmt)
+            return
+        for i, out in enumerate(outputs):
+            self.bind_output(out, f"{result}[{i}]", stmt)
+
+    def bind_output(self, target, value: str, stmt) -> None:
+        if isinstance(target, n.Var) and target.name == "_":
+            if not value.startswith("_t"):
+                self.emit(value)  # still run the call
+            return
+        t = self.temp()
+        self.emit(f"{t} = {value}")
+        self.emit(f"if {t} is not _UNSET:")
+        self.indent += 1
+        self.assign(target, t, stmt)
+        self.indent -= 1
+
+    def after_operator(self, stmt) -> None:
+        for name in self.error_vars:
+            self.emit(f"if _ev_{name}:")
+            self.emit(f"    {self.name_ref(name)} = 2")
+
+    def call_dev_error_var(self, stmt: n.Call) -> None:
+        if len(stmt.args) != 2 or not isinstance(stmt.args[0], n.Var):
+            self.error("dev_error_var takes a variable and a mode: dev_error_var (ErrorVar, Mode)", stmt)
+            return
+        name = stmt.args[0].name
+        if name == "_":
+            return
+        self.emit(f"_ev_{name} = _v.truth({self.expr(stmt.args[1])}, 'dev_error_var mode')")
+
+    def stmt_IfBlock(self, stmt: n.IfBlock) -> None:
+        for i, branch in enumerate(stmt.branches):
+            if branch.pos is not None:
+                self.current_line = branch.pos.line
+            keyword = "if" if i == 0 else "elif"
+            self.emit(f"{keyword} {self.condition(branch.cond)}:")
+            self.nested(branch.body)
+        if stmt.else_body is not None:
+            self.emit("else:")
+            self.nested(stmt.else_body)
+
+    def stmt_WhileBlock(self, stmt: n.WhileBlock) -> None:
+        self.emit(f"while {self.condition(stmt.cond)}:")
+        self.loops.append(_Loop("loop"))
+        self.nested(stmt.body)
+        self.loops.pop()
+
+    def stmt_RepeatBlock(self, stmt: n.RepeatBlock) -> None:
+        self.emit("while True:")
+        line = stmt.until_pos.line if stmt.until_pos else self.current_line
+        saved = self.current_line
+        self.current_line = line
+        check = f"if {self.condition(stmt.cond)}: break"
+        self.current_line = saved
+        self.loops.append(_Loop("loop", [check]))  # `continue` still tests the condition
+        self.indent += 1
+        self.block(stmt.body)
+        self.current_line = line
+        self.emit(check)
+        self.indent -= 1
+        self.loops.pop()
+
+    def stmt_ForBlock(self, stmt: n.ForBlock) -> None:
+        """HALCON ≥ 11: bounds are evaluated once; after each pass the index grows by the step."""
+        var = self.name_ref(stmt.var)
+        start, end, step = self.temp(), self.temp(), self.temp()
+        step_code = self.expr(stmt.step) if stmt.step is not None else "1"
+        self.emit(f"{start}, {end}, {step} = _rt.for_bounds({self.expr(stmt.start)}, "
+                  f"{self.expr(stmt.end)}, {step_code})")
+        if not _writes_variable(stmt.body, stmt.var) and stmt.var not in self.globals:
+            # The body never changes the index: Python's range does the counting.
+            count = self.temp()
+            self.emit(f"{var} = {start}")
+            self.emit(f"if {start}.__class__ is int:")
+            self.emit(f"    {count} = range({start}, {end} + (1 if {step} > 0 else -1), {step})")
+            self.emit("else:")
+            self.emit(f"    {count} = _rt.real_range({start}, {end}, {step})")
+            self.emit(f"for {var} in {count}:")
+            self.loops.append(_Loop("loop"))
+            self.nested(stmt.body)
+            self.loops.pop()
+            self.emit("else:")
+            self.emit(f"    {var} = _rt.after_loop({start}, {step}, len({count}))")
+            return
+        increment = f"{var} = _v.add({var}, {step})"
+        self.emit(f"{var} = {start}")
+        self.emit(f"while ({var} <= {end}) if {step} > 0 else ({var} >= {end}):")
+        self.loops.append(_Loop("loop", [increment]))
+        self.indent += 1
+        self.block(stmt.body)
+        self.emit(increment)
+        self.indent -= 1
+        self.loops.pop()
+
+    def stmt_SwitchBlock(self, stmt: n.SwitchBlock) -> None:
+        """Sections run with C fall-through; `break` leaves the switch."""
+        labels = []
+        default = len(stmt.sections)
+        for i, section in enumerate(stmt.sections):
+            if section.label is None:
+                default = i
+            else:
+                labels.append(f"({self.expr(section.label)}, {i})")
+        index = self.temp()
+        self.emit(f"{index} = _rt.switch_index({self.expr(stmt.expr)}, [{', '.join(labels)}], {default})")
+        outer = self.loops[-1] if self.loops else None
+        switch = _Loop("switch")
+        if any(frame.kind == "loop" for frame in self.loops):
+            switch.flag_name = self.temp()  # `continue` inside passes through the switch's loop
+            self.emit(f"{switch.flag_name} = False")
+        self.loops.append(switch)
+        self.emit("while True:")
+        self.indent += 1
+        for i, section in enumerate(stmt.sections):
+            if section.pos is not None:
+                self.current_line = section.pos.line
+            self.emit(f"if {index} <= {i}:")
+            self.nested(section.body)
+        self.emit("break")
+        self.indent -= 1
+        self.loops.pop()
+        if switch.continue_flag:
+            self.emit(f"if {switch.continue_flag}:")
+            self.indent += 1
+            if outer.kind == "switch":
+                self.emit("break")  # the enclosing switch's flag is set too: it passes it on
+            else:
+                for code in outer.continue_code:
+                    self.emit(code)
+                self.emit("continue")
+            self.indent -= 1
+
+    def stmt_TryBlock(self, stmt: n.TryBlock) -> None:
+        self.emit("try:")
+        self.nested(stmt.body)
+        if stmt.catch_pos is not None:
+            self.current_line = stmt.catch_pos.line
+        self.emit("except _CATCHABLE as _e:")
+        self.indent += 1
+        self.emit(f"{self.name_ref(stmt.catch_var)} = _rt.exception_tuple(_e)")
+        self.block(stmt.handler)
+        self.indent -= 1
+
+    def stmt_Throw(self, stmt: n.Throw) -> None:
+        self.emit(f"raise _rt.thrown({self.expr(stmt.value)})")
+
+    def stmt_Break(self, stmt: n.Break) -> None:
+        self.emit("break")
+
+    def stmt_Continue(self, stmt: n.Continue) -> None:
+        # the innermost loop; switches in between pass it on with a flag
+        switches = []
+        for frame in reversed(self.loops):
+            if frame.kind == "loop":
+                break
+            switches.append(frame)
+        else:
+            frame = None
+        if switches:
+            for switch in switches:
+                switch.continue_flag = switch.flag_name
+                self.emit(f"{switch.continue_flag} = True")
+            self.emit("break")
+            return
+        for code in frame.continue_code if frame else []:
+            self.emit(code)
+        self.emit("continue")
+
+    def stmt_Return(self, stmt: n.Return) -> None:
+        self.emit_return()
+
+    def stmt_Stop(self, stmt: n.Stop) -> None:
+        self.emit("_ctx.stop(locals())")
+
+    def stmt_Exit(self, stmt: n.Exit) -> None:
+        self.emit("raise _rt.program_exit(locals())")
+
+    def stmt_Global(self, stmt: n.Global) -> None:
+        self.emit(f"_rt.declare_global(_ctx, {stmt.name!r}, {stmt.kind!r}, {stmt.dimension})")
+
+    def stmt_Import(self, stmt: n.Import) -> None:
+        self.emit("pass  # import: resolved when the program is linked")
+
+    def stmt_ParStart(self, stmt: n.ParStart) -> None:
+        call = stmt.call
+        callee = self.resolve(call.name)
+        if callee is None:
+            self.unknown.setdefault(call.name, stmt.pos.line)
+            self.emit(f"_rt.unknown_callee({call.name!r})")
+            return
+        ni, no, nci, nco = callee.arity
+        if len(call.args) != ni + no + nci + nco:
+            self.error(f"'{call.name}' takes {ni + no + nci + nco} arguments, got {len(call.args)}: "
+                       f"{callee.signature()}", stmt)
+            return
+        args = call.args
+        inputs = args[:ni] + args[ni + no:ni + no + nci]
+        outputs = args[ni:ni + no] + args[ni + no + nci:]
+        global_name = ("_op_" if callee.kind == "operator" else "_p_") + call.name
+        self.callees[global_name] = callee
+        # Outputs are written when the thread is joined, by a closure over this frame.
+        writer = self.temp()
+        names = sorted({o.name for o in outputs if isinstance(o, n.Var) and o.name != "_"
+                        and o.name not in self.globals})
+        self.emit(f"def {writer}(_r):")
+        self.indent += 1
+        if names:
+            self.emit("nonlocal " + ", ".join(var_name(x) for x in names))
+        if len(outputs) == 1:
+            self.bind_output(outputs[0], "_r", stmt)
+        elif outputs:
+            self.bind_outputs(outputs, "_r", stmt)
+        self.emit("pass")
+        self.indent -= 1
+        inputs_code = ", ".join(self.expr(a) for a in inputs)
+        with_context = "True" if callee.kind == "procedure" or callee.needs_context else "False"
+        self.assign(n.Var(stmt.handle),
+                    f"_rt.par_start(_ctx, {global_name}, [{inputs_code}], {writer}, {call.name!r}, "
+                    f"{with_context})", stmt)
+
+    # ---- expressions
+
+    def condition(self, expr) -> str:
+        """A Python boolean for an HDevelop condition, with a fast path for scalar comparisons."""
+        if isinstance(expr, n.Binary) and expr.op in COMPARISONS:
+            function, py_op = COMPARISONS[expr.op]
+            a, b = self.temp(), self.temp()
+            left, right = self.expr(expr.left), self.expr(expr.right)
+            return (f"(({a} {py_op} {b}) if ({a} := {left}).__class__ is ({b} := {right}).__class__ "
+                    f"is int else _v.truth(_v.{function}({a}, {b})))")
+        if isinstance(expr, n.Const) and isinstance(expr.value, int):
+            return "True" if expr.value else "False"
+        value = self.expr(expr)
+        t = self.temp()
+        return f"(({t} != 0) if ({t} := {value}).__class__ is int else _v.truth({t}))"
+
+    def expr(self, e) -> str:
+        return getattr(self, "expr_" + type(e).__name__)(e)
+
+    def expr_Const(self, e: n.Const) -> str:
+        return repr(e.value)
+
+    def expr_Var(self, e: n.Var) -> str:
+        if e.name == "_":
+            raise_at = self.current_line
+            self.errors.append(HdlSyntaxError("'_' can only stand for an output argument",
+                                              self.body.file, raise_at, 0, None, self.body.name))
+            return "None"
+        return self.name_ref(e.name)
+
+    def expr_TupleExpr(self, e: n.TupleExpr) -> str:
+        if not e.items:
+            return "[]"
+        parts = [self.expr(item) for item in e.items]
+        if len(parts) == 1 and not isinstance(e.items[0], n.Sequence):
+            return parts[0]
+        return f"_v.concat({', '.join(parts)})"
+
+    def expr_Sequence(self, e: n.Sequence) -> str:
+        step = self.expr(e.step) if e.step is not None else "None"
+        return f"_v.sequence({self.expr(e.start)}, {self.expr(e.end)}, {step})"
+
+    def expr_Binary(self, e: n.Binary) -> str:
+        left, right = self.expr(e.left), self.expr(e.right)
+        op = e.op
+        if op in INT_ARITHMETIC:
+            a, b, r = self.temp(), self.temp(), self.temp()
+            return (f"(({r} if -0x8000000000000000 <= ({r} := {a} {op} {b}) <= 0x7fffffffffffffff "
+                    f"else _rt.wrap({r})) if ({a} := {left}).__class__ is ({b} := {right}).__class__ is int "
+                    f"else _v.{INT_ARITHMETIC[op]}({a}, {b}))")
+        if op in COMPARISONS:
+            function, py_op = COMPARISONS[op]
+            a, b = self.temp(), self.temp()
+            return (f"((1 if {a} {py_op} {b} else 0) if ({a} := {left}).__class__ is "
+                    f"({b} := {right}).__class__ is int else _v.{function}({a}, {b}))")
+        if op in ("and", "or"):
+            # A single value that decides the result short-circuits (docs/semantics.md).
+            a = self.temp()
+            decided = "0" if op == "and" else "1"
+            test = f"{a} == 0" if op == "and" else f"{a} != 0"
+            return (f"({decided} if ({a} := {left}).__class__ is int and {test} "
+                    f"else _v.{BINARY_FUNCTIONS[op]}({a}, {right}))")
+        return f"_v.{BINARY_FUNCTIONS[op]}({left}, {right})"
+
+    def expr_Unary(self, e: n.Unary) -> str:
+        operand = self.expr(e.operand)
+        if e.op == "-" and isinstance(e.operand, n.Const) and not isinstance(e.operand.value, str):
+            return repr(-e.operand.value)
+        return f"_v.{UNARY_FUNCTIONS[e.op]}({operand})"
+
+    def expr_Index(self, e: n.Index) -> str:
+        return f"_v.select({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def expr_Slice(self, e: n.Slice) -> str:
+        return f"_v.select_range({self.expr(e.target)}, {self.expr(e.start)}, {self.expr(e.end)})"
+
+    def expr_CharIndex(self, e: n.CharIndex) -> str:
+        return f"_v.char_at({self.expr(e.target)}, {self.expr(e.index)})"
+
+    def expr_Substring(self, e: n.Substring) -> str:
+        return f"_v.substr({self.expr(e.target)}, {self.expr(e.start)}, {self.expr(e.end)})"
+
+    def expr_Member(self, e: n.Member) -> str:
+        return f"_v.dict_get({self.expr(e.target)}, {e.key!r})"
+
+    def expr_DynamicMember(self, e: n.DynamicMember) -> str:
+        return f"_v.dict_get({self.expr(e.target)}, {self.expr(e.key)})"
+
+    def expr_MethodCall(self, e: n.MethodCall) -> str:
+        target = self.expr(e.target)
+        if e.name == "at" and len(e.args) == 1:
+            return f"_v.vector_at({target}, {self.expr(e.args[0])})"
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"_v.vector_method({target}, {e.name!r}, [{args}])"
+
+    def expr_Length(self, e: n.Length) -> str:
+        return f"_v.length_of({self.expr(e.operand)})"
+
+    def expr_Function(self, e: n.Function) -> str:
+        if e.name not in self.function_names:
+            self.errors.append(HdlSyntaxError(f"unknown function '{e.name}'", self.body.file,
+                                              self.current_line, 0, None, self.body.name))
+            return "None"
+        self.used_functions.add(e.name)
+        args = ", ".join(self.expr(a) for a in e.args)
+        return f"_fn_{e.name}({args})"
+
+    def expr_VectorExpr(self, e: n.VectorExpr) -> str:
+        return f"_v.make_vector([{', '.join(self.expr(i) for i in e.items)}])"
+
+    def expr_DictExpr(self, e: n.DictExpr) -> str:
+        pairs = []
+        for key, value in e.items:
+            key_code = repr(key) if isinstance(key, str) else self.expr(key)
+            pairs.append(f"({key_code}, {self.expr(value)})")
+        return f"_v.make_dict([{', '.join(pairs)}])"
+
+
+def _is_lvalue(expr) -> bool:
+    while True:
+        if isinstance(expr, n.Var):
+            return True
+        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember)):
+            expr = expr.target
+        elif isinstance(expr, n.MethodCall) and expr.name == "at" and len(expr.args) == 1:
+            expr = expr.target
+        else:
+            return False
+
+
+def _root_name(expr) -> str | None:
+    while not isinstance(expr, n.Var):
+        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember, n.MethodCall)):
+            expr = expr.target
+        else:
+            return None
+    return expr.name
+
+
+def _writes_variable(statements, name: str) -> bool:
+    """Whether any statement may store into variable `name` (assignment, output, loop, catch)."""
+    for stmt in statements:
+        for node in stmt.walk():
+            if isinstance(node, n.Assign) and _root_name(node.target) == name:
+                return True
+            if isinstance(node, (n.ForBlock, n.For)) and node.var == name:
+                return True
+            if isinstance(node, n.TryBlock) and node.catch_var == name:
+                return True
+            if isinstance(node, n.ParStart) and node.handle == name:
+                return True
+            if isinstance(node, (n.Call, n.MethodStatement)):
+                args = node.args if isinstance(node, n.Call) else [node.call.target]
+                if any(_root_name(a) == name for a in args):
+                    return True  # may be an output: the callee decides; stay on the safe side
+            if isinstance(node, n.Stop):
+                return True  # the REPL may change variables at a breakpoint
+    return False

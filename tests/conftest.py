@@ -1,0 +1,35 @@
+"""Collect HDevelop test programs: every tests/language/**/*.hds or *.hdev file is a test.
+
+A program passes when it runs to its end: it checks itself with hdl_assert,
+hdl_assert_equal and hdl_assert_error, and any uncaught error fails it with
+the HDevelop location and message (as Hy collects its .hy tests).
+"""
+
+import pytest
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix in (".hds", ".hdev") and "language" in file_path.parts:
+        return HdevFile.from_parent(parent, path=file_path)
+    return None
+
+
+class HdevFile(pytest.File):
+    def collect(self):
+        yield HdevProgram.from_parent(self, name=self.path.stem)
+
+
+class HdevProgram(pytest.Item):
+    def runtest(self):
+        from hdl.loader import load_file
+        from hdl.runtime import Program
+        Program(load_file(self.path, use_cache=False)).run()
+
+    def repr_failure(self, excinfo):
+        from hdl.errors import HdlError
+        if isinstance(excinfo.value, HdlError):
+            return excinfo.value.format()
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"hdevelop: {self.name}"
