@@ -574,10 +574,8 @@ class ProcedureCompiler:
         """A Python boolean for an HDevelop condition, with a fast path for scalar comparisons."""
         if isinstance(expr, n.Binary) and expr.op in COMPARISONS:
             function, py_op = COMPARISONS[expr.op]
-            a, b = self.temp(), self.temp()
-            left, right = self.expr(expr.left), self.expr(expr.right)
-            return (f"(({a} {py_op} {b}) if ({a} := {left}).__class__ is ({b} := {right}).__class__ "
-                    f"is int else _v.truth(_v.{function}({a}, {b})))")
+            test, a, b = self._int_operands(expr)
+            return f"(({a} {py_op} {b}) if {test} else _v.truth(_v.{function}({a}, {b})))"
         if isinstance(expr, n.Const) and isinstance(expr.value, int):
             return "True" if expr.value else "False"
         value = self.expr(expr)
@@ -610,27 +608,84 @@ class ProcedureCompiler:
         step = self.expr(e.step) if e.step is not None else "None"
         return f"_v.sequence({self.expr(e.start)}, {self.expr(e.end)}, {step})"
 
+    def _int_operands(self, e: n.Binary):
+        """Code for both operands and the test that both are Python ints (constants need none)."""
+        codes = []
+        for operand in (e.left, e.right):
+            if isinstance(operand, n.Const) and type(operand.value) is int:
+                codes.append((repr(operand.value), repr(operand.value)))
+            else:
+                t = self.temp()
+                codes.append((f"({t} := {self.expr(operand)})", t))
+        (left_first, left), (right_first, right) = codes
+        firsts = [first for first, name in codes if first != name]
+        if len(firsts) == 2:  # a chained `is` evaluates both operands before it decides
+            return f"{firsts[0]}.__class__ is {firsts[1]}.__class__ is int", left, right
+        if len(firsts) == 1:
+            return f"{firsts[0]}.__class__ is int", left, right
+        return "True", left, right
+
     def expr_Binary(self, e: n.Binary) -> str:
-        left, right = self.expr(e.left), self.expr(e.right)
         op = e.op
         if op in INT_ARITHMETIC:
-            a, b, r = self.temp(), self.temp(), self.temp()
-            return (f"(({r} if -0x8000000000000000 <= ({r} := {a} {op} {b}) <= 0x7fffffffffffffff "
-                    f"else _rt.wrap({r})) if ({a} := {left}).__class__ is ({b} := {right}).__class__ is int "
-                    f"else _v.{INT_ARITHMETIC[op]}({a}, {b}))")
-        if op in COMPARISONS:
+            return self.int_arithmetic(e)
+        if op == "%" or op in COMPARISONS:
+            test, a, b = self._int_operands(e)
+            if op == "%":  # C's remainder equals Python's for a non-negative dividend and divisor
+                signs = f"{a} >= 0" if b.lstrip("-").isdigit() and int(b) > 0 else f"{a} >= 0 and {b} > 0"
+                return f"({a} % {b} if {test} and {signs} else _v.mod({a}, {b}))"
             function, py_op = COMPARISONS[op]
-            a, b = self.temp(), self.temp()
-            return (f"((1 if {a} {py_op} {b} else 0) if ({a} := {left}).__class__ is "
-                    f"({b} := {right}).__class__ is int else _v.{function}({a}, {b}))")
+            return f"((1 if {a} {py_op} {b} else 0) if {test} else _v.{function}({a}, {b}))"
+        left, right = self.expr(e.left), self.expr(e.right)
         if op in ("and", "or"):
             # A single value that decides the result short-circuits (docs/semantics.md).
             a = self.temp()
             decided = "0" if op == "and" else "1"
-            test = f"{a} == 0" if op == "and" else f"{a} != 0"
-            return (f"({decided} if ({a} := {left}).__class__ is int and {test} "
+            check = f"{a} == 0" if op == "and" else f"{a} != 0"
+            return (f"({decided} if ({a} := {left}).__class__ is int and {check} "
                     f"else _v.{BINARY_FUNCTIONS[op]}({a}, {right}))")
         return f"_v.{BINARY_FUNCTIONS[op]}({left}, {right})"
+
+    def int_arithmetic(self, e) -> str:
+        """A tree of + - * over integers, computed by Python with one 64-bit wrap at the end.
+
+        Wrapping once is exact: reduction modulo 2^64 commutes with + - *.
+        When a leaf is not an integer, the general functions of hdl.values
+        take over with the leaves already evaluated.
+        """
+        leaves = []  # (first-use code, name)
+
+        def fast(node) -> str:
+            if isinstance(node, n.Binary) and node.op in INT_ARITHMETIC:
+                return f"({fast(node.left)} {node.op} {fast(node.right)})"
+            if isinstance(node, n.Unary) and node.op == "-":
+                return f"(-{fast(node.operand)})"
+            if isinstance(node, n.Const) and type(node.value) is int:
+                return repr(node.value)
+            t = self.temp()
+            leaves.append((f"({t} := {self.expr(node)})", t))
+            return t
+
+        def general(node, codes) -> str:
+            if isinstance(node, n.Binary) and node.op in INT_ARITHMETIC:
+                left = general(node.left, codes)
+                right = general(node.right, codes)
+                return f"_v.{INT_ARITHMETIC[node.op]}({left}, {right})"
+            if isinstance(node, n.Unary) and node.op == "-":
+                return f"_v.neg({general(node.operand, codes)})"
+            if isinstance(node, n.Const) and type(node.value) is int:
+                return repr(node.value)
+            return next(codes)
+
+        expression = fast(e)
+        names = iter([name for _, name in leaves])
+        fallback = general(e, names)
+        if not leaves:
+            return f"_rt.wrap({expression})"
+        test = " is ".join(f"{first}.__class__" for first, _ in leaves) + " is int"
+        r = self.temp()
+        return (f"(({r} if -0x8000000000000000 <= ({r} := {expression}) <= 0x7fffffffffffffff "
+                f"else _rt.wrap({r})) if {test} else {fallback})")
 
     def expr_Unary(self, e: n.Unary) -> str:
         operand = self.expr(e.operand)

@@ -16,6 +16,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 
+from . import errorcodes
 from . import nodes as n
 from . import values as _v
 from .compiler import Callee, ProcedureCompiler
@@ -33,7 +34,6 @@ LIBRARY_SUFFIXES = (".hdpl", ".hds")
 
 # HDevelop's own error codes for errors outside operators (add_error_code).
 ERROR_IN_OPERATOR = 21000
-ERROR_UNINITIALIZED = 21001
 ERROR_UNKNOWN_CALLEE = 21002
 ERROR_INTERNAL = 21009
 H_MSG_TRUE = 2
@@ -370,7 +370,8 @@ def to_runtime_error(exc: BaseException) -> HdlRuntimeError:
         error = exc
     elif isinstance(exc, (UnboundLocalError, NameError)):
         name = _variable_from(exc)
-        error = HdlRuntimeError(ERROR_UNINITIALIZED, f"variable '{name}' is used before it has a value")
+        error = HdlRuntimeError(errorcodes.UNINITIALIZED_CONTROL,
+                                f"variable '{name}' is used before it has a value")
     elif isinstance(exc, RecursionError):
         error = HdlRuntimeError(ERROR_INTERNAL, "procedure calls nested too deeply (endless recursion?)")
     else:
@@ -426,7 +427,7 @@ def declare_global(ctx: Context, name: str, kind: str, dimension: int) -> None:
     with ctx.lock:
         previous = ctx.global_kinds.get(name)
         if previous is not None and previous != (kind, dimension):
-            raise HdlRuntimeError(ERROR_UNINITIALIZED, f"global '{name}' is declared as "
+            raise HdlRuntimeError(errorcodes.WRONG_VECTOR_TYPE, f"global '{name}' is declared as "
                                   f"{previous[0]} of dimension {previous[1]} elsewhere")
         ctx.global_kinds[name] = (kind, dimension)
 
