@@ -464,7 +464,12 @@ def generate_program(total_lines: int, seed: int) -> SourceFile:
         procedures.append(gen.procedure(name, interface, budget))
         gen.procedures.append((name, interface))
         remaining -= len(procedures[-1].lines)
-    main = gen.procedure("main", Interface(), main_share + remaining)
+    main = gen.procedure("main", Interface(), main_share + remaining - 12)
+    total = len(main.lines) + sum(len(p.lines) for p in procedures)
+    gen.lines, gen.depth = main.lines, 0
+    while total < total_lines:  # top up to the exact size with plain lines
+        gen.statement(0)
+        total += 1
     source = SourceFile("bench.hdev", attributes={"file_version": "1.2",
                                                   "halcon_version": "23.05.0.0"},
                         procedures=[main] + procedures)

@@ -31,8 +31,8 @@ BINARY_FUNCTIONS = {
 }
 UNARY_FUNCTIONS = {"-": "neg", "not": "not_", "bnot": "bnot"}
 
-# Operators the compiler implements itself because they act on the caller's variables.
-LANGUAGE_OPERATORS = {"dev_error_var", "par_join"}
+# HDevelop's predefined return-code constants (compared with dev_error_var results).
+PREDEFINED = {"H_MSG_TRUE": 2, "H_MSG_FALSE": 3, "H_MSG_VOID": 4, "H_MSG_FAIL": 5}
 
 
 @dataclass
@@ -589,6 +589,8 @@ class ProcedureCompiler:
         return repr(e.value)
 
     def expr_Var(self, e: n.Var) -> str:
+        if e.name in PREDEFINED and not _writes_variable(self.body.body, e.name):
+            return repr(PREDEFINED[e.name])
         if e.name == "_":
             raise_at = self.current_line
             self.errors.append(HdlSyntaxError("'_' can only stand for an output argument",
