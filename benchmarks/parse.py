@@ -19,38 +19,32 @@ text format:
 Lines per second always count every program line of the file (code, comment
 and blank lines; a continued line counts once), so `ratio_vs_lark` is how
 many times faster the whole cold load is than Lark's parser on the code
-alone.  Results go to benchmarks/results/parse-<host>.json and one row per
-format in benchmarks/results/parse.csv (a rerun on the same day and machine
-replaces its rows).
+alone.  Results go to benchmarks/results/parse-<machine>.json (the latest
+run) and parse-<machine>.csv (one row per format and run), as for every
+benchmark (benchmarks/machine.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime
 import gc
-import json
 import os
-import platform
 import random
-import re
-import socket
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+from machine import machine_description, write_results  # noqa: E402
 
 from hdl import loader  # noqa: E402
 from hdl.formats import write_source  # noqa: E402
 from hdl.parser import line_parser, reference_parser  # noqa: E402
 from hdl.source import Interface, Line, Param, Procedure, SourceFile  # noqa: E402
 
-RESULTS = os.path.join(HERE, "results")
-CSV_COLUMNS = ["date", "machine", "format", "lines", "cold_lines_per_s",
-               "lark_reference_lines_per_s", "ratio_vs_lark", "warm_ms"]
 
 # ---- program generator ------------------------------------------------------------
 
@@ -509,29 +503,6 @@ def fresh_parser_state() -> None:
     line_parser().candidates.clear()
 
 
-def machine_description() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            found = re.search(r"^model name\s*:\s*(.+)$", handle.read(), re.M)
-        if found:
-            model = f"{found.group(1).strip()} ({platform.machine()})"
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-
-
-def host_id() -> str:
-    host = socket.gethostname() or platform.node()
-    if not host:
-        try:
-            with open("/etc/machine-id", encoding="utf-8") as handle:
-                host = handle.read().strip()[:12]
-        except OSError:
-            host = "unknown"
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", host)
-
-
 def measure(data: bytes, path: str, runs: int) -> dict:
     loaded = loader.load_bytes(data, path, use_cache=False)
     lines = program_lines(loaded)
@@ -549,19 +520,6 @@ def measure(data: bytes, path: str, runs: int) -> dict:
             else:
                 os.environ["HDL_CACHE_DIR"] = saved
     return {"loaded": loaded, "lines": lines, "bytes": len(data), "cold_s": cold, "warm_s": warm}
-
-
-def update_csv(path: str, rows: list[dict]) -> None:
-    existing = []
-    if os.path.exists(path):
-        with open(path, newline="", encoding="utf-8") as handle:
-            existing = list(csv.DictReader(handle))
-    replaced = {(r["date"], r["machine"], r["format"]) for r in rows}
-    kept = [r for r in existing if (r.get("date"), r.get("machine"), r.get("format")) not in replaced]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(kept + rows)
 
 
 def main(argv=None) -> int:
@@ -593,7 +551,6 @@ def main(argv=None) -> int:
     lark_s = best_of(args.runs, lambda: reference.parse(code))
     assert reference.parse(code) == line_parser().parse(code)
 
-    today = datetime.date.today().isoformat()
     machine = machine_description()
     rows = []
     for fmt in ("xml", "text"):
@@ -602,7 +559,7 @@ def main(argv=None) -> int:
         cold_lps = lines / r["cold_s"]
         lark_lps = lines / lark_s
         rows.append({
-            "date": today, "machine": machine, "format": fmt, "lines": lines,
+            "format": fmt, "lines": lines,
             "cold_lines_per_s": round(cold_lps), "lark_reference_lines_per_s": round(lark_lps),
             "ratio_vs_lark": round(cold_lps / lark_lps, 2), "warm_ms": round(r["warm_s"] * 1000, 2),
             # the JSON file only:
@@ -624,17 +581,11 @@ def main(argv=None) -> int:
               f"{row['ratio_vs_lark']:>8.2f}x{row['warm_ms']:>10.2f}{row['warm_lines_per_s']:>14,}")
 
     if not args.no_record:
-        os.makedirs(RESULTS, exist_ok=True)
-        record = {"date": today, "machine": machine, "host": host_id(),
-                  "python": sys.version.split()[0], "seed": args.seed, "runs": args.runs,
-                  "program_lines": rows[0]["lines"], "code_lines": code_lines,
-                  "procedures": len(source.procedures), "results": rows}
-        json_path = os.path.join(RESULTS, f"parse-{host_id()}.json")
-        with open(json_path, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
-        update_csv(os.path.join(RESULTS, "parse.csv"), rows)
-        print(f"wrote {os.path.relpath(json_path)} and {os.path.relpath(os.path.join(RESULTS, 'parse.csv'))}")
+        for row in rows:
+            row.update(seed=args.seed, runs=args.runs, code_lines=code_lines,
+                       procedures=len(source.procedures))
+        path = write_results("parse", rows)
+        print(f"wrote {os.path.relpath(path)}")
     print(f"total {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -22,7 +22,7 @@ from . import source as source_model
 from .blocks import build_blocks
 from .errors import HdlSyntaxError, HdlSyntaxErrors
 from .formats import parse_source
-from .parser import parse_lines
+from .parser import parse_lines, paused_gc
 from .source import Procedure, SourceFile
 
 CACHE_FORMAT = 1
@@ -86,10 +86,12 @@ def load_bytes(data: bytes | str, path: str, use_cache: bool | None = None) -> L
     key = None
     if use_cache:
         key = _cache_key(data, path)
-        cached = _cache_read(key)
+        with paused_gc():
+            cached = _cache_read(key)
         if cached is not None:
             return cached
-    loaded = parse_file_source(parse_source(data, path))
+    with paused_gc():
+        loaded = parse_file_source(parse_source(data, path))
     if key is not None:
         _cache_write(key, loaded)
     return loaded
