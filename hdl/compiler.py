@@ -417,7 +417,7 @@ class ProcedureCompiler:
         step_code = self.expr(stmt.step) if stmt.step is not None else "1"
         self.emit(f"{start}, {end}, {step} = _rt.for_bounds({self.expr(stmt.start)}, "
                   f"{self.expr(stmt.end)}, {step_code})")
-        if not _writes_variable(stmt.body, stmt.var) and stmt.var not in self.globals:
+        if not _writes_variable(stmt.body, stmt.var, self.resolve) and stmt.var not in self.globals:
             # The body never changes the index: Python's range does the counting.
             count = self.temp()
             self.emit(f"{var} = {start}")
@@ -520,7 +520,32 @@ class ProcedureCompiler:
         self.emit_return()
 
     def stmt_Stop(self, stmt: n.Stop) -> None:
-        self.emit("_ctx.stop(locals())")
+        """A breakpoint: a front end may look at the variables and change them before going on."""
+        changed = self.temp()
+        self.emit(f"{changed} = _ctx.stop(locals(), {self.current_line})")
+        names = sorted(self.local_names())
+        if names:
+            self.emit(f"if {changed}:")
+            self.indent += 1
+            for name in names:
+                self.emit(f"if {name!r} in {changed}: {var_name(name)} = {changed}[{name!r}]")
+            self.indent -= 1
+
+    def local_names(self) -> set[str]:
+        """Every variable name the procedure uses (its locals, not its globals)."""
+        names = {p.name for p in self.interface.all_params()}
+        for stmt in self.body.body:
+            for node in stmt.walk():
+                if isinstance(node, n.Var):
+                    names.add(node.name)
+                elif isinstance(node, (n.ForBlock, n.For)):
+                    names.add(node.var)
+                elif isinstance(node, n.TryBlock):
+                    names.add(node.catch_var)
+                elif isinstance(node, n.ParStart):
+                    names.add(node.handle)
+        names.discard("_")
+        return {name for name in names if name not in self.globals and name not in PREDEFINED}
 
     def stmt_Exit(self, stmt: n.Exit) -> None:
         self.emit("raise _rt.program_exit(locals())")
@@ -589,7 +614,7 @@ class ProcedureCompiler:
         return repr(e.value)
 
     def expr_Var(self, e: n.Var) -> str:
-        if e.name in PREDEFINED and not _writes_variable(self.body.body, e.name):
+        if e.name in PREDEFINED and not _writes_variable(self.body.body, e.name, self.resolve):
             return repr(PREDEFINED[e.name])
         if e.name == "_":
             raise_at = self.current_line
@@ -764,7 +789,16 @@ def _root_name(expr) -> str | None:
     return expr.name
 
 
-def _writes_variable(statements, name: str) -> bool:
+def _output_arguments(call, resolve) -> list:
+    """The arguments a call may store into: its output positions, or all when the callee is unknown."""
+    callee = resolve(call.name) if resolve is not None else None
+    if callee is None or len(call.args) != sum(callee.arity):
+        return call.args
+    ni, no, nci, _ = callee.arity
+    return call.args[ni:ni + no] + call.args[ni + no + nci:]
+
+
+def _writes_variable(statements, name: str, resolve=None) -> bool:
     """Whether any statement may store into variable `name` (assignment, output, loop, catch)."""
     for stmt in statements:
         for node in stmt.walk():
@@ -774,12 +808,14 @@ def _writes_variable(statements, name: str) -> bool:
                 return True
             if isinstance(node, n.TryBlock) and node.catch_var == name:
                 return True
-            if isinstance(node, n.ParStart) and node.handle == name:
+            if isinstance(node, n.ParStart) and (node.handle == name or any(
+                    _root_name(a) == name for a in _output_arguments(node.call, resolve))):
                 return True
-            if isinstance(node, (n.Call, n.MethodStatement)):
-                args = node.args if isinstance(node, n.Call) else [node.call.target]
-                if any(_root_name(a) == name for a in args):
-                    return True  # may be an output: the callee decides; stay on the safe side
+            if isinstance(node, n.Call) and any(_root_name(a) == name
+                                                for a in _output_arguments(node, resolve)):
+                return True
+            if isinstance(node, n.MethodStatement) and _root_name(node.call.target) == name:
+                return True
             if isinstance(node, n.Stop):
                 return True  # the REPL may change variables at a breakpoint
     return False

@@ -20,7 +20,7 @@ from . import errorcodes
 from . import nodes as n
 from . import values as _v
 from .compiler import Callee, ProcedureCompiler
-from .errors import HdlError, HdlRuntimeError, HdlSyntaxError
+from .errors import HdlError, HdlRuntimeError, HdlSyntaxError, HdlSyntaxErrors
 from .functions import FUNCTIONS
 from .loader import LoadedFile, load_file
 from .registry import REGISTRY
@@ -100,10 +100,15 @@ class Context:
         self.stop_hook = None
         self.lock = threading.Lock()
 
-    def stop(self, variables: dict) -> None:
-        """`stop ()`: a breakpoint; a no-op unless a front end (the REPL) installs a hook."""
-        if self.stop_hook is not None:
-            self.stop_hook({k[2:]: v for k, v in variables.items() if k.startswith("v_")})
+    def stop(self, local_variables: dict, line: int = 0) -> dict | None:
+        """`stop ()`: a breakpoint; a no-op unless a front end (the REPL) installs a hook.
+
+        The hook gets the procedure's variables and the line, and may return
+        a dict of variables to change before the program goes on.
+        """
+        if self.stop_hook is None:
+            return None
+        return self.stop_hook(main_variables(local_variables), line)
 
 
 class Program:
@@ -238,12 +243,22 @@ class Program:
     def check(self) -> list[str]:
         """Compile every procedure of the main file; return the names no one provides."""
         unknown: dict[str, int] = {}
+        errors: list[HdlSyntaxError] = []
         for entry in self.locals.values():
             compiler = ProcedureCompiler(entry.body, entry.source.interface, self.resolve,
                                          FUNCTIONS.keys(), python_name="proc_" + entry.name)
-            compiled = compiler.compile()
+            try:
+                compiled = compiler.compile()
+            except HdlSyntaxErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            except HdlSyntaxError as exc:
+                errors.append(exc)
+                continue
             for name, line in compiled.unknown.items():
                 unknown.setdefault(name, line)
+        if errors:
+            raise errors[0] if len(errors) == 1 else HdlSyntaxErrors(errors)
         return unknown
 
     # ---- running
