@@ -1045,6 +1045,37 @@ def rand(n):
     return canonical(np.array([r() for _ in range(n)], dtype=np.float64)) if n else []
 
 
+def _repeat_count(num, operator):
+    """Num of repeat/repeat_elem: one non-negative integer (a real without fraction is accepted)."""
+    items = _seq(num)
+    if len(items) != 1:
+        raise _err(ec.WRONG_NUMBER_2, "the repetition count must be a single number", operator)
+    n = items[0]
+    if type(n) is float and n.is_integer():
+        n = int(n)
+    if type(n) is not int:
+        raise _type_error(2, n, "integer repetition count", operator)
+    if n < 0:
+        raise _err(ec.WRONG_VALUE_2, f"negative repetition count {n}", operator)
+    return n
+
+
+def repeat(t, num):
+    """repeat(t, n): the whole tuple n times ([] for n = 0 or an empty t)."""
+    n = _repeat_count(num, "tuple_repeat")
+    if type(t) is _ND:
+        return _np_result(np.tile(t, n))
+    return canonical(_seq(t) * n)
+
+
+def repeat_elem(t, num):
+    """repeat_elem(t, n): each element n times in a row."""
+    n = _repeat_count(num, "tuple_repeat_elem")
+    if type(t) is _ND:
+        return _np_result(np.repeat(t, n))
+    return canonical([x for x in _seq(t) for _ in range(n)])
+
+
 def environment(name):
     """environment(name): the value of an environment variable, '' when it is not set."""
     return _map1(name, lambda x: os.environ.get(_str_arg(x, "tuple_environment"), ""))
@@ -1088,7 +1119,7 @@ RAW_FUNCTIONS = {
     "find_first": find_first, "find_last": find_last, "select_mask": select_mask,
     "first_n": first_n, "last_n": last_n, "select_range": select_range,
     "gen_tuple_const": gen_tuple_const, "gen_sequence": gen_sequence, "rand": rand,
-    "environment": environment,
+    "repeat": repeat, "repeat_elem": repeat_elem, "environment": environment,
     # bits
     "band": band, "bor": bor, "bxor": bxor, "bnot": bnot, "lsh": lsh, "rsh": rsh,
 }
