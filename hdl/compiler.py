@@ -184,7 +184,7 @@ class ProcedureCompiler:
             temps.append(t)
             self.emit("try:")
             self.emit(f"    {t} = {self.name_ref(name)}")
-            self.emit("except (UnboundLocalError, KeyError):")
+            self.emit("except (NameError, KeyError):")  # never assigned: NameError
             self.emit(f"    {t} = _UNSET")
         if len(temps) == 1:
             self.emit(f"return {temps[0]}")
@@ -243,19 +243,28 @@ class ProcedureCompiler:
             t = self.temp()
             self.emit(f"{t} = {value}")
             vector = self.temp()
-            self.read_or_empty(target.target, vector, "_v.make_vector([])")
+            self.vector_target(target.target, vector)
             self.emit(f"_v.vector_set({vector}, {self.expr(target.args[0])}, {t})")
             if isinstance(target.target, n.Var):
                 self.assign(target.target, vector, stmt)
         else:
             self.error("cannot assign to this expression", stmt)
 
+    def vector_target(self, expr, into: str) -> None:
+        """The vector an `.at(i) :=` writes into; inner `.at(j)` of a chain grow their vectors."""
+        if isinstance(expr, n.MethodCall) and expr.name == "at" and len(expr.args) == 1:
+            outer = self.temp()
+            self.vector_target(expr.target, outer)
+            self.emit(f"{into} = _v.vector_slot({outer}, {self.expr(expr.args[0])})")
+        else:
+            self.read_or_empty(expr, into, "_v.make_vector([])")
+
     def read_or_empty(self, expr, into: str, empty: str) -> None:
         """`into = expr`, where an uninitialised variable reads as `empty` (X[0] := 1 creates X)."""
         if isinstance(expr, n.Var):
             self.emit("try:")
             self.emit(f"    {into} = {self.name_ref(expr.name)}")
-            self.emit("except (UnboundLocalError, KeyError):")
+            self.emit("except (NameError, KeyError):")
             self.emit(f"    {into} = {empty}")
         else:
             self.emit(f"{into} = {self.expr(expr)}")
@@ -312,27 +321,25 @@ class ProcedureCompiler:
             self.emit(f"_rt.par_join(_ctx, {', '.join(arg_code)})")
             self.after_operator(stmt)
             return
-        if callee.kind == "operator" and self.error_vars:
+        if callee.kind == "operator":
+            # dev_set_check ('~give_error') may be on: a failing operator then leaves its outputs
             result = self.temp()
             self.emit("try:")
-            self.indent += 1
-            self.emit(f"{result} = {call}")
-            self.indent -= 1
+            self.emit(f"    {result} = {call}")
             self.emit("except _HdlRuntimeError as _e:")
             self.indent += 1
-            self.emit("if _ctx.give_error:")
-            self.emit("    raise")
+            self.emit(f"{result} = _rt.operator_failed(_ctx, _e)")
             for name in self.error_vars:
                 self.emit(f"if _ev_{name}:")
                 self.emit(f"    {self.name_ref(name)} = _e.code")
-            self.emit(f"{result} = _SUPPRESSED")
             self.indent -= 1
+            if not outputs and not self.error_vars:
+                return
             self.emit(f"if {result} is not _SUPPRESSED:")
             self.indent += 1
-            self.bind_outputs(outputs, result, stmt)
-            for name in self.error_vars:
-                self.emit(f"if _ev_{name}:")
-                self.emit(f"    {self.name_ref(name)} = 2")
+            if outputs:
+                self.bind_outputs(outputs, result, stmt)
+            self.after_operator(stmt)
             self.emit("pass")
             self.indent -= 1
             return
@@ -577,6 +584,8 @@ class ProcedureCompiler:
         writer = self.temp()
         names = sorted({o.name for o in outputs if isinstance(o, n.Var) and o.name != "_"
                         and o.name not in self.globals})
+        for name in names:  # make each a local of this function without giving it a value
+            self.emit(f"if False: {var_name(name)} = None")
         self.emit(f"def {writer}(_r):")
         self.indent += 1
         if names:

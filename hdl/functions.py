@@ -34,7 +34,7 @@ RNG = random.Random()
 # HALCON type codes (tuple_type): LONG_PAR, DOUBLE_PAR, STRING_PAR, MIXED_PAR, HANDLE_PAR
 INT_TYPE, REAL_TYPE, STRING_TYPE, MIXED_TYPE, HANDLE_TYPE = 1, 2, 4, 8, 16
 #: tuple_type of the empty tuple: compatible with every non-handle type (our decision)
-ANY_TYPE = INT_TYPE | REAL_TYPE | STRING_TYPE | MIXED_TYPE
+ANY_TYPE = INT_TYPE | REAL_TYPE | STRING_TYPE | MIXED_TYPE | HANDLE_TYPE  # 31: H_TYPE_ANY
 
 
 def _err(code, message, operator=None):
@@ -371,12 +371,15 @@ def ord_(v):
 
 
 def ords(v):
-    """ords(s): the character codes of all strings, concatenated."""
+    """ords(s): the character codes of all strings, concatenated; integers are copied."""
     out = []
     for x in _seq(v):
-        if type(x) is not str:
-            raise _type_error(1, x, "string", "tuple_ords")
-        out.extend(ord(c) for c in x)
+        if type(x) is int:
+            out.append(x)
+        elif type(x) is str:
+            out.extend(ord(c) for c in x)
+        else:
+            raise _type_error(1, x, "string or integer", "tuple_ords")
     return canonical(out)
 
 
@@ -441,12 +444,18 @@ def max_(v):
 
 
 def sum_(v):
-    """sum(t): integer sum (wrapping) for integers, real when any element is real."""
+    """sum(t): integers add up (wrapping), a real makes it real, strings concatenate; [] gives []."""
     if type(v) is _ND:
         if v.shape[0] == 0:
-            raise _err(ec.EMPTY_OPERAND, "empty tuple", "tuple_sum")
+            return []
         return v.sum().item()
-    items = _numbers(v, "tuple_sum")
+    items = _seq(v)
+    if not items:
+        return []
+    if all(type(x) is str for x in items):
+        return "".join(items)
+    for x in items:
+        _num(x, "tuple_sum")
     if all(type(x) is int for x in items):
         return _wrap(sum(items))
     return math.fsum(items) if len(items) > 2 else float(sum(items))
@@ -614,18 +623,17 @@ def _str_arg(x, operator, param=1):
 def _strchr1(s, c):
     _str_arg(s, "tuple_strchr")
     _str_arg(c, "tuple_strchr", 2)
-    positions = [p for p in (s.find(ch) for ch in set(c)) if p >= 0]
-    return min(positions) if positions else -1
+    return s.find(c[0]) if c else -1  # only the first character of ToFind counts
 
 
 def _strrchr1(s, c):
     _str_arg(s, "tuple_strrchr")
     _str_arg(c, "tuple_strrchr", 2)
-    return max((s.rfind(ch) for ch in set(c)), default=-1)
+    return s.rfind(c[0]) if c else -1
 
 
 def strchr(s, c):
-    """strchr(s, c): first position of one of the characters of c in s, -1 if none."""
+    """strchr(s, c): first position of the first character of c in s, -1 if none."""
     return _elementwise(s, c, _strchr1, "tuple_strchr")
 
 
@@ -846,12 +854,14 @@ def inverse(v):
 
 
 def _set_key(x):
-    """Equality key for set operations: 1 == 1.0, strings apart from numbers."""
+    """Equality key for set operations: types apart, so 1 and 1.0 are different elements."""
     t = type(x)
     if t is str:
         return ("s", x)
-    if t is int or t is float:
-        return ("n", x)
+    if t is int:
+        return ("i", x)
+    if t is float:
+        return ("r", x)
     return ("h", id(x))
 
 

@@ -369,10 +369,14 @@ LINE_MAPS: dict[str, tuple] = {}
 def hdevelop_stack(tb) -> list[tuple[str, str | None, int, str | None]]:
     """(procedure, file, line, operator) for each HDevelop frame of a traceback, outermost first."""
     stack = []
+    seen = []
     for frame, lineno in traceback.walk_tb(tb):
         info = LINE_MAPS.get(frame.f_code.co_filename)
         if info is None:
             continue
+        if seen and seen[-1] is frame:  # re-raised in the same procedure: one HDevelop frame
+            continue
+        seen.append(frame)
         file, procedure, line_map, operator_lines = info
         stack.append((procedure, file, line_map.get(lineno, 0), operator_lines.get(lineno)))
     return stack
@@ -445,6 +449,13 @@ def declare_global(ctx: Context, name: str, kind: str, dimension: int) -> None:
             raise HdlRuntimeError(errorcodes.WRONG_VECTOR_TYPE, f"global '{name}' is declared as "
                                   f"{previous[0]} of dimension {previous[1]} elsewhere")
         ctx.global_kinds[name] = (kind, dimension)
+
+
+def operator_failed(ctx: Context, error: HdlRuntimeError):
+    """An operator raised: re-raise unless dev_set_check ('~give_error') is in force."""
+    if ctx.give_error:
+        raise error
+    return SUPPRESSED
 
 
 def unknown_callee(name: str) -> None:

@@ -1342,6 +1342,23 @@ def vector_set(v, i, value) -> None:
     items.append(value)
 
 
+def vector_slot(v, i):
+    """V.at(i) as the target of a nested assignment (V.at(i).at(j) := x): grows V as needed."""
+    v = _vector_of(v)
+    i = _single_int(i, 1)
+    if i < 0:
+        raise _err(ec.INDEX_OUT_OF_RANGE, f"negative vector index {i}")
+    items = v.items
+    if i >= len(items):
+        if items and type(items[0]) is not Vector:
+            raise _err(ec.WRONG_VECTOR_DIM, f"a vector of {_category(items[0])}s holds no vectors")
+        while len(items) <= i:
+            items.append(Vector([], v.kind))
+    if type(items[i]) is not Vector:
+        raise _err(ec.WRONG_VECTOR_DIM, f"element {i} of the vector is no vector")
+    return items[i]
+
+
 def vector_method(v, name: str, args):
     """V.length(), V.at(i), V.insert(i, x), V.remove(i), V.clear(), V.concat(W)."""
     v = _vector_of(v)
@@ -1393,15 +1410,21 @@ def _json_elem(x):
     return x
 
 
+def _iconic_json(o) -> dict:
+    data = {"type": getattr(o, "type_name", None), "width": getattr(o, "width", None),
+            "height": getattr(o, "height", None), "channels": getattr(o, "channels", None)}
+    extra = getattr(o, "json_fields", None)  # hdl/iconic.py: pixel_type, area
+    if extra is not None:
+        data.update(extra())
+    return data
+
+
 def to_json(v):
     """The JSON form of a value used by `hdl run --dump-vars`."""
     if type(v) is Vector:
         return {"vector": [to_json(x) for x in v.items]}
     if isinstance(v, ObjectTuple):
-        return {"iconic": [{"type": getattr(o, "type_name", None),
-                            "width": getattr(o, "width", None),
-                            "height": getattr(o, "height", None),
-                            "channels": getattr(o, "channels", None)} for o in v.items]}
+        return {"iconic": [_iconic_json(o) for o in v.items]}
     if isinstance(v, IconicObject):
         return to_json(ObjectTuple([v]))
     return [_json_elem(x) for x in _seq(v)]
