@@ -101,3 +101,13 @@ def _text(message) -> str:
 def _show(value) -> str:
     items = v.as_list(value)
     return "[" + ", ".join(repr(x) if not isinstance(x, float) else repr(x) for x in items) + "]"
+
+
+@operator("clear_handle ( : : Handle : )")
+def clear_handle(handle):
+    """Free handles now (files close, dicts empty); using one afterwards is an error."""
+    for item in v.as_list(handle):
+        if not isinstance(item, v.Handle):
+            raise HdlRuntimeError(1201, f"clear_handle expects handles, got {item!r}"[:200],
+                                  operator="clear_handle")
+        item.clear()
