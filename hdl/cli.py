@@ -103,7 +103,10 @@ def _parse_setting(text: str):
 @click.option("--dump-vars", type=click.Path(dir_okay=False),
               help="Write main's variables at the end of the run to this JSON file.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error as well.")
-def run(program, proc_paths, settings, dump_vars, debug):
+@click.option("--display-dir", type=click.Path(file_okay=False),
+              help="Save a PNG of each open graphics window at stop (), when it is closed and "
+                   "at the end of the run into this directory.")
+def run(program, proc_paths, settings, dump_vars, debug, display_dir):
     """Run an HDevelop program (.hdev XML or hdl text, told apart by content)."""
     import json
 
@@ -114,7 +117,16 @@ def run(program, proc_paths, settings, dump_vars, debug):
     variables = dict(_parse_setting(s) for s in settings)
     try:
         loaded = load_file(program)
-        result = Program(loaded, list(proc_paths)).run(variables)
+        runner = Program(loaded, list(proc_paths))
+        if display_dir:
+            from .display import attach, finish
+            attach(runner.context, display_dir)
+            try:
+                result = runner.run(variables)
+            finally:
+                finish(runner.context)
+        else:
+            result = runner.run(variables)
     except HdlSyntaxErrors as exc:
         for error in exc.errors:
             _print_error(error)
@@ -139,15 +151,20 @@ def run(program, proc_paths, settings, dump_vars, debug):
 @click.argument("pattern", required=False, default="")
 @click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False))
 def ops(pattern, proc_paths):
-    """List operators and procedures (with signatures) whose name contains PATTERN."""
+    """List operators and procedures (with signatures) whose name contains PATTERN (or matches a glob)."""
+    from fnmatch import fnmatchcase
+
     from .registry import REGISTRY
     from .runtime import procedure_catalogue
 
+    def matches(name: str) -> bool:  # a glob when it has wildcards, else a substring
+        return fnmatchcase(name, pattern) if any(c in pattern for c in "*?[") else pattern in name
+
     for name in REGISTRY.names():
-        if pattern in name:
+        if matches(name):
             click.echo(REGISTRY.get(name).signature())
     for name, entry in procedure_catalogue(list(proc_paths)):
-        if pattern in name:
+        if matches(name):
             click.echo(entry.source.interface.signature(name) + f"    [procedure: {entry.loaded.path}]")
 
 
@@ -219,6 +236,21 @@ def convert(input_file, output_file, target, check):
         click.echo(f"{exc.filename or input_file}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     click.echo(f"{input_file} ({source.format}) -> {output_file} ({target})")
+
+
+@main.command()
+@click.argument("program", required=False, type=click.Path(dir_okay=False))
+@click.option("--proc-path", "proc_paths", multiple=True, type=click.Path(file_okay=False),
+              help="Directory with external procedures; repeatable.")
+def repl(program, proc_paths):
+    """Interactive HDevelop: type statements, inspect variables, stop and go on.
+
+    With PROGRAM, its procedures can be called at the prompt and `:run`
+    runs its main; `:help` lists the commands.
+    """
+    from .repl import main as repl_main
+
+    sys.exit(repl_main(program, list(proc_paths)))
 
 
 if __name__ == "__main__":  # pragma: no cover

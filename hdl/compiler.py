@@ -93,6 +93,7 @@ class ProcedureCompiler:
         self.current_operator: str | None = None
         self.operator_lines: dict[int, str] = {}
         self.is_main = False
+        self.preset: list[str] = []
         self.indent = 1
         self.temp_counter = 0
         self.loops: list[_Loop] = []
@@ -541,6 +542,8 @@ class ProcedureCompiler:
     def local_names(self) -> set[str]:
         """Every variable name the procedure uses (its locals, not its globals)."""
         names = {p.name for p in self.interface.all_params()}
+        if self.is_main:
+            names.update(self.preset)  # variables given before the run (--set, the REPL)
         for stmt in self.body.body:
             for node in stmt.walk():
                 if isinstance(node, n.Var):
@@ -711,14 +714,20 @@ class ProcedureCompiler:
                 return f"_v.neg({general(node.operand, codes)})"
             if isinstance(node, n.Const) and type(node.value) is int:
                 return repr(node.value)
-            return next(codes)
+            return self.expr(node) if codes is None else next(codes)
 
+        if _has_non_int_constant(e):  # the integer path can never apply
+            return general(e, None)
         expression = fast(e)
         names = iter([name for _, name in leaves])
         fallback = general(e, names)
         if not leaves:
             return f"_rt.wrap({expression})"
-        test = " is ".join(f"{first}.__class__" for first, _ in leaves) + " is int"
+        if len(leaves) <= 2:  # a two-operand `is` chain evaluates both before it decides
+            test = " is ".join(f"{first}.__class__" for first, _ in leaves) + " is int"
+        else:  # a longer chain stops early: evaluate every leaf first, in a tuple
+            test = (f"({', '.join(first for first, _ in leaves)}) and "
+                    + " is ".join(f"{name}.__class__" for _, name in leaves) + " is int")
         r = self.temp()
         return (f"(({r} if -0x8000000000000000 <= ({r} := {expression}) <= 0x7fffffffffffffff "
                 f"else _rt.wrap({r})) if {test} else {fallback})")
@@ -796,6 +805,15 @@ def _root_name(expr) -> str | None:
         else:
             return None
     return expr.name
+
+
+def _has_non_int_constant(e) -> bool:
+    """Whether a + - * tree has a real or string constant among its leaves."""
+    if isinstance(e, n.Binary) and e.op in INT_ARITHMETIC:
+        return _has_non_int_constant(e.left) or _has_non_int_constant(e.right)
+    if isinstance(e, n.Unary) and e.op == "-":
+        return _has_non_int_constant(e.operand)
+    return isinstance(e, n.Const) and type(e.value) is not int
 
 
 def _output_arguments(call, resolve) -> list:
