@@ -209,9 +209,6 @@ class Region(IconicObject):
     height = width
     channels = width
 
-    def json_fields(self) -> dict:
-        return {"area": self.area}
-
     def __repr__(self) -> str:
         return f"Region(area={self.area}, bbox={self.bbox})"
 
@@ -294,9 +291,6 @@ class Image(IconicObject):
 
     def with_data(self, data: list[np.ndarray], ptype: str | None = None) -> "Image":
         return Image(data, ptype or self.ptype, self.domain_region)
-
-    def json_fields(self) -> dict:
-        return {"pixel_type": self.ptype}
 
     def __repr__(self) -> str:
         return f"Image({self.ptype}, {self.width}x{self.height}x{self.channels})"

@@ -1411,12 +1411,9 @@ def _json_elem(x):
 
 
 def _iconic_json(o) -> dict:
-    data = {"type": getattr(o, "type_name", None), "width": getattr(o, "width", None),
+    """Exactly the four fields --dump-vars documents (regions have no size: null)."""
+    return {"type": getattr(o, "type_name", None), "width": getattr(o, "width", None),
             "height": getattr(o, "height", None), "channels": getattr(o, "channels", None)}
-    extra = getattr(o, "json_fields", None)  # hdl/iconic.py: pixel_type, area
-    if extra is not None:
-        data.update(extra())
-    return data
 
 
 def to_json(v):
