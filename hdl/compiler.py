@@ -287,24 +287,10 @@ class ProcedureCompiler:
         if stmt.name == "dev_error_var":
             self.call_dev_error_var(stmt)
             return
-        callee = self.resolve(stmt.name)
-        if callee is None:
-            self.unknown.setdefault(stmt.name, stmt.pos.line)
-            self.emit(f"_rt.unknown_callee({stmt.name!r})")
+        bound = self.bind(stmt, stmt)
+        if bound is None:
             return
-        ni, no, nci, nco = callee.arity
-        if len(stmt.args) != ni + no + nci + nco:
-            self.error(f"'{stmt.name}' takes {ni + no + nci + nco} arguments, got {len(stmt.args)}: "
-                       f"{callee.signature()}", stmt)
-            return
-        args = stmt.args
-        inputs = args[:ni] + args[ni + no:ni + no + nci]
-        outputs = args[ni:ni + no] + args[ni + no + nci:]
-        for out in outputs:
-            if not _is_lvalue(out):
-                self.error(f"output argument of '{stmt.name}' must be a variable, '_', "
-                           f"D.key, X[i] or V.at(i)", stmt)
-                return
+        callee, inputs, outputs = bound
         global_name = ("_op_" if callee.kind == "operator" else "_p_") + stmt.name
         self.callees[global_name] = callee
         with_context = callee.kind == "procedure" or callee.needs_context
@@ -316,6 +302,27 @@ class ProcedureCompiler:
             self.emit_call(stmt, callee, call, arg_code, outputs)
         finally:
             self.current_operator = None
+
+    def bind(self, call: n.Call, stmt):
+        """(callee, input arguments, output arguments) by the callee's signature, or None after an error."""
+        callee = self.resolve(call.name)
+        if callee is None:
+            self.unknown.setdefault(call.name, stmt.pos.line)
+            self.emit(f"_rt.unknown_callee({call.name!r})")
+            return None
+        ni, no, nci, nco = callee.arity
+        if len(call.args) != ni + no + nci + nco:
+            self.error(f"'{call.name}' takes {ni + no + nci + nco} arguments, got {len(call.args)}: "
+                       f"{callee.signature()}", stmt)
+            return None
+        args = call.args
+        outputs = args[ni:ni + no] + args[ni + no + nci:]
+        for out in outputs:
+            if not n.is_lvalue(out):
+                self.error(f"output argument of '{call.name}' must be a variable, '_', "
+                           f"D.key, X[i] or V.at(i)", stmt)
+                return None
+        return callee, args[:ni] + args[ni + no:ni + no + nci], outputs
 
     def emit_call(self, stmt, callee, call, arg_code, outputs) -> None:
         if callee.kind == "operator" and stmt.name == "par_join":
@@ -568,19 +575,10 @@ class ProcedureCompiler:
 
     def stmt_ParStart(self, stmt: n.ParStart) -> None:
         call = stmt.call
-        callee = self.resolve(call.name)
-        if callee is None:
-            self.unknown.setdefault(call.name, stmt.pos.line)
-            self.emit(f"_rt.unknown_callee({call.name!r})")
+        bound = self.bind(call, stmt)
+        if bound is None:
             return
-        ni, no, nci, nco = callee.arity
-        if len(call.args) != ni + no + nci + nco:
-            self.error(f"'{call.name}' takes {ni + no + nci + nco} arguments, got {len(call.args)}: "
-                       f"{callee.signature()}", stmt)
-            return
-        args = call.args
-        inputs = args[:ni] + args[ni + no:ni + no + nci]
-        outputs = args[ni:ni + no] + args[ni + no + nci:]
+        callee, inputs, outputs = bound
         global_name = ("_op_" if callee.kind == "operator" else "_p_") + call.name
         self.callees[global_name] = callee
         # Outputs are written when the thread is joined, by a closure over this frame.
@@ -593,9 +591,7 @@ class ProcedureCompiler:
         self.indent += 1
         if names:
             self.emit("nonlocal " + ", ".join(var_name(x) for x in names))
-        if len(outputs) == 1:
-            self.bind_output(outputs[0], "_r", stmt)
-        elif outputs:
+        if outputs:
             self.bind_outputs(outputs, "_r", stmt)
         self.emit("pass")
         self.indent -= 1
@@ -784,18 +780,6 @@ class ProcedureCompiler:
             key_code = repr(key) if isinstance(key, str) else self.expr(key)
             pairs.append(f"({key_code}, {self.expr(value)})")
         return f"_v.make_dict([{', '.join(pairs)}])"
-
-
-def _is_lvalue(expr) -> bool:
-    while True:
-        if isinstance(expr, n.Var):
-            return True
-        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember)):
-            expr = expr.target
-        elif isinstance(expr, n.MethodCall) and expr.name == "at" and len(expr.args) == 1:
-            expr = expr.target
-        else:
-            return False
 
 
 def _root_name(expr) -> str | None:

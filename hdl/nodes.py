@@ -159,6 +159,19 @@ class DictExpr(Expr):
     items: list[tuple[str | Expr, Expr]]
 
 
+def is_lvalue(expr) -> bool:
+    """Whether an expression can be stored into: X, X[i], X[i:j], D.key, D.[k], V.at(i), chained."""
+    while True:
+        if isinstance(expr, Var):
+            return True
+        if isinstance(expr, (Index, Slice, Member, DynamicMember)):
+            expr = expr.target
+        elif isinstance(expr, MethodCall) and expr.name == "at" and len(expr.args) == 1:
+            expr = expr.target
+        else:
+            return False
+
+
 # ---- line-level statements -------------------------------------------------
 
 class Stmt(Node):

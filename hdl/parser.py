@@ -134,18 +134,6 @@ def insert_operator(left, op: str, right):
     return left
 
 
-def _is_lvalue(expr) -> bool:
-    while True:
-        if isinstance(expr, n.Var):
-            return True
-        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember)):
-            expr = expr.target
-        elif isinstance(expr, n.MethodCall) and expr.name == "at" and len(expr.args) == 1:
-            expr = expr.target
-        else:
-            return False
-
-
 class Builder(Transformer):
     """Builds nodes.* from the grammar's rules (runs inside the LALR parser)."""
 
@@ -166,7 +154,7 @@ class Builder(Transformer):
 
     def assign(self, c):
         target, value = c
-        if not _is_lvalue(target):
+        if not n.is_lvalue(target):
             raise _Problem("cannot assign to this expression", None)
         return n.Assign(target, value)
 
