@@ -108,6 +108,17 @@ class Region(IconicObject):
         self.c0 = int(c0)
         self._area = None
 
+    # -- .hdict files (hdl/hdict.py)
+    def to_state(self) -> dict:
+        return {"r0": self.r0, "c0": self.c0, "mask": self.mask}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Region":
+        mask = np.asarray(state["mask"], dtype=bool)
+        if mask.ndim != 2:
+            raise ValueError("a region mask must be 2-D")
+        return cls(mask, int(state["r0"]), int(state["c0"]))
+
     # -- constructors
     @classmethod
     def empty(cls) -> "Region":
@@ -261,6 +272,22 @@ class Image(IconicObject):
         h, w = data[0].shape
         if h > SYSTEM_SIZE[0] or w > SYSTEM_SIZE[1]:
             SYSTEM_SIZE[0], SYSTEM_SIZE[1] = max(h, SYSTEM_SIZE[0]), max(w, SYSTEM_SIZE[1])
+
+    # -- .hdict files (hdl/hdict.py)
+    def to_state(self) -> dict:
+        domain = None if self.domain_region is None else self.domain_region.to_state()
+        return {"ptype": self.ptype, "channels": list(self.data), "domain": domain}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "Image":
+        ptype = state["ptype"]
+        if ptype not in DTYPES:
+            raise ValueError(f"unknown pixel type {ptype!r}")
+        channels = [np.asarray(c, dtype=DTYPES[ptype]) for c in state["channels"]]
+        if not channels or any(c.ndim != 2 or c.shape != channels[0].shape for c in channels):
+            raise ValueError("channels must be 2-D arrays of one size")
+        domain = None if state["domain"] is None else Region.from_state(state["domain"])
+        return cls(channels, ptype, domain)
 
     @property
     def height(self) -> int:
