@@ -101,3 +101,16 @@ def test_ops_and_doc_list_signatures():
     assert code == 0 and output.startswith("dev_get_exception_data( : : Exception, Name : Value)")
     code, output = run("doc", "no_such_op")
     assert code == 1
+
+
+def test_programs_without_deep_learning_never_import_torch(tmp_path):
+    """torch costs seconds to import: only DL operators may load it."""
+    import subprocess
+    import sys
+    program = write(tmp_path, "p.hds", "gen_image_const (I, 'byte', 8, 8)\nthreshold (I, R, 0, 10)\n"
+                    "D := dict{a: 1}\nT := [1, 2] * 3\n")
+    probe = ("import sys\nfrom hdl.loader import load_file\nfrom hdl.runtime import Program\n"
+             "from hdl.registry import REGISTRY\nREGISTRY.load()\n"
+             f"Program(load_file({program!r}, use_cache=False)).run()\n"
+             "assert 'torch' not in sys.modules, 'torch was imported'\n")
+    subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
