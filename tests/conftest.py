@@ -21,9 +21,18 @@ class HdevFile(pytest.File):
 
 class HdevProgram(pytest.Item):
     def runtest(self):
+        import os
+
+        from hdl.functions import RNG
         from hdl.loader import load_file
         from hdl.runtime import Program
-        Program(load_file(self.path, use_cache=False)).run()
+        # A program may seed the random generator or change directory: the next starts afresh.
+        state, directory = RNG.getstate(), os.getcwd()
+        try:
+            Program(load_file(self.path, use_cache=False)).run()
+        finally:
+            RNG.setstate(state)
+            os.chdir(directory)
 
     def repr_failure(self, excinfo):
         from hdl.errors import HdlError
