@@ -149,7 +149,11 @@ class Compact(_TorchvisionClassifier):
     first_conv, head = "features.0", "classifier.1"
 
     def make(self):
-        return torchvision.models.squeezenet1_1(weights=None)
+        net = torchvision.models.squeezenet1_1(weights=None)
+        # No ReLU after the class convolution: from random weights (none ship offline) it
+        # often outputs 0 for every class, and then no gradient flows (loss stuck at ln N).
+        net.classifier[2] = nn.Identity()
+        return net
 
     def cam_layer(self):
         return self.net.features
