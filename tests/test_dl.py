@@ -439,8 +439,8 @@ def test_adam_and_sgd_both_train():
         set_p(h, "solver_type", solver)
         set_p(h, "learning_rate", 0.01 if solver == "sgd" else 0.001)
         samples = cls_samples(8)
-        losses = [op("train_dl_model_batch", h, samples).data["total_loss"] for _ in range(5)]
-        assert losses[-1] < losses[0], solver
+        losses = [op("train_dl_model_batch", h, samples).data["total_loss"] for _ in range(10)]
+        assert sum(losses[-3:]) / 3 < losses[0], (solver, losses)  # Adam oscillates on the way
 
 
 # ---- inference and errors --------------------------------------------------------------------
