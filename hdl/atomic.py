@@ -14,7 +14,15 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     keeps its permissions.
     """
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a device or pipe (/dev/stdout): just write
+            with open(path, "wb") as file:
+                file.write(data)
+            return
+    except FileNotFoundError:
+        pass
+    path = os.path.realpath(path)  # through a link: replace its target, not the link
+    directory = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
                                          suffix=".tmp", dir=directory)
     try:

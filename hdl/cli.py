@@ -144,7 +144,11 @@ def run(program, proc_paths, settings, dump_vars, debug, display_dir):
         from . import values
         from .atomic import atomic_write_text
         data = {name: values.to_json(value) for name, value in result.items()}
-        atomic_write_text(dump_vars, json.dumps(data, indent=1, allow_nan=True) + "\n")
+        try:
+            atomic_write_text(dump_vars, json.dumps(data, indent=1, allow_nan=True) + "\n")
+        except OSError as exc:
+            click.echo(f"{dump_vars}: cannot write the variables: {exc.strerror or exc}", err=True)
+            sys.exit(1)
 
 
 @main.command()

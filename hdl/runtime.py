@@ -130,15 +130,25 @@ class Program:
         self._external: dict[str, ProcedureEntry | None] = {}
         self._indexed_dirs: set[str] = set()
         self._libraries: dict[str, LoadedFile] = {}
+        self._siblings: dict[tuple[str, str], ProcedureEntry] = {}
         self.context = Context(self)
         self.compile_errors: list[HdlSyntaxError] = []
 
     # ---- resolution
 
-    def find_procedure(self, name: str) -> ProcedureEntry | None:
+    def find_procedure(self, name: str, origin: LoadedFile | None = None) -> ProcedureEntry | None:
+        """The procedure a call names; `origin` is the caller's file, whose own procedures come next."""
         entry = self.locals.get(name)
         if entry is not None:
             return entry
+        if origin is not None and origin is not self.main:
+            proc = origin.source.procedure(name)
+            if proc is not None:  # a sibling in the caller's library file
+                key = (origin.path, name)
+                entry = self._siblings.get(key)
+                if entry is None:
+                    entry = self._siblings[key] = ProcedureEntry(name, origin, proc, "library")
+                return entry
         if name in self._external:
             return self._external[name]
         found = None
@@ -188,8 +198,8 @@ class Program:
             return None
         return ProcedureEntry(name, loaded, proc, "library")
 
-    def resolve(self, name: str) -> Callee | None:
-        entry = self.find_procedure(name)
+    def resolve(self, name: str, origin: LoadedFile | None = None) -> Callee | None:
+        entry = self.find_procedure(name, origin)
         if entry is not None:
             return entry.callee()
         op = REGISTRY.get(name)
@@ -205,7 +215,8 @@ class Program:
         return entry.function
 
     def _compile(self, entry: ProcedureEntry):
-        compiler = ProcedureCompiler(entry.body, entry.source.interface, self.resolve, FUNCTIONS.keys(),
+        compiler = ProcedureCompiler(entry.body, entry.source.interface,
+                                     lambda name: self.resolve(name, entry.loaded), FUNCTIONS.keys(),
                                      python_name="proc_" + entry.name)
         return self._load(entry, compiler.compile())
 
@@ -222,19 +233,19 @@ class Program:
             if callee.kind == "operator":
                 namespace[global_name] = REGISTRY.get(callee.name).function
             else:
-                namespace[global_name] = self._lazy(callee.name, namespace, global_name)
+                namespace[global_name] = self._lazy(callee.name, namespace, global_name, entry.loaded)
         code = compile(compiled.source, filename, "exec")
         exec(code, namespace)
         LINE_MAPS[code.co_filename] = (entry.loaded.path, entry.name, compiled.line_map,
                                        compiled.operator_lines)
         return namespace[compiled.python_name]
 
-    def _lazy(self, name: str, namespace: dict, global_name: str):
+    def _lazy(self, name: str, namespace: dict, global_name: str, origin: LoadedFile):
         """A stand-in that compiles the callee on its first call and then replaces itself."""
         program = self
 
         def first_call(*args):
-            function = program.function(program.find_procedure(name))
+            function = program.function(program.find_procedure(name, origin))
             namespace[global_name] = function
             return function(*args)
 

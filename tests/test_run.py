@@ -114,3 +114,19 @@ def test_programs_without_deep_learning_never_import_torch(tmp_path):
              f"Program(load_file({program!r}, use_cache=False)).run()\n"
              "assert 'torch' not in sys.modules, 'torch was imported'\n")
     subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+
+
+def test_dump_vars_through_links_and_to_stdout(tmp_path):
+    program = write(tmp_path, "p.hds", "A := 1\n")
+    target = tmp_path / "real.json"
+    target.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    code, output = run("run", program, "--dump-vars", str(link))
+    assert code == 0, output
+    assert link.is_symlink() and json.loads(target.read_text()) == {"A": [1]}
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "hdl", "run", program, "--dump-vars", "/dev/stdout"],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == {"A": [1]}
