@@ -806,6 +806,38 @@ def mult_image(image1, image2, mult, add):
     return _arith(image1, image2, mult, add, "mult_image", np.multiply)
 
 
+def _divide(p, q):
+    """g1 / g2 with 0 where g2 is 0 (HALCON leaves such pixels at the result's zero)."""
+    out = np.zeros_like(p)
+    np.divide(p, q, out=out, where=q != 0)
+    return out
+
+
+@operator("div_image ( Image1, Image2 : ImageResult : Mult, Add : )")
+def div_image(image1, image2, mult, add):
+    """g' = g1 / g2 * Mult + Add; pixels where g2 is 0 become Add."""
+    return _arith(image1, image2, mult, add, "div_image", _divide)
+
+
+@operator("lut_trans ( Image : ImageResult : Lut : )")
+def lut_trans(image, lut):
+    """Replace each gray value g by Lut[g]: 256 entries for byte images, 65536 for uint2/int2."""
+    table = ic.nums(lut, 1, "lut_trans", "number")
+    out = []
+    for img in ic.images(image, "lut_trans"):
+        size = {"byte": 256, "uint2": 65536, "int2": 65536}.get(img.ptype)
+        if size is None:
+            raise ic.error(ic.IMAGE_TYPE, f"lut_trans needs byte, uint2 or int2 images, not {img.ptype}",
+                           "lut_trans")
+        if len(table) != size:
+            raise ic.error(1401, f"a {img.ptype} image needs a table of {size} values, not {len(table)}",
+                           "lut_trans")
+        values = _round_to(np.asarray(table, dtype=np.float64), img.ptype)
+        offset = 32768 if img.ptype == "int2" else 0
+        out.append(img.with_data([values[d.astype(np.int64) + offset] for d in img.data]))
+    return _result(out)
+
+
 @operator("abs_image ( Image : ImageAbs : : )")
 def abs_image(image):
     """Absolute gray values (unsigned types are returned unchanged)."""
