@@ -73,7 +73,8 @@ def check(files, proc_paths, strict, no_cache):
 
 
 def _parse_setting(text: str):
-    """NAME=VALUE: VALUE is a number when it reads as an HDevelop integer or real literal."""
+    """NAME=VALUE: a number when VALUE reads as an HDevelop integer or real literal, the
+    string itself when it is a quoted HDevelop string ('…'), else VALUE as it is."""
     name, sep, value = text.partition("=")
     if not sep or not name.isidentifier():
         raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--set")
@@ -89,6 +90,8 @@ def _parse_setting(text: str):
         if isinstance(expr, nodes.Const) and not isinstance(expr.value, str) and value.strip() \
                 not in ("true", "false"):
             return name, sign * expr.value
+        if isinstance(expr, nodes.Const) and sign == 1 and value.strip().startswith("'"):
+            return name, expr.value  # an HDevelop string literal: 'C:/data' is C:/data
     except HdlSyntaxError:
         pass
     return name, value

@@ -89,6 +89,8 @@ _MODES = {"input": ("r", False), "output": ("w", False), "append": ("a", False),
           "input_binary": ("rb", True), "output_binary": ("wb", True),
           "append_binary": ("ab", True)}
 _ENCODINGS = ("utf8_encoding", "locale_encoding", "ignore_encoding")
+# open_file ('standard', …) reads stdin / writes stdout; 'error' writes stderr
+_STANDARD_STREAMS = {"standard": {"r": 0, "w": 1}, "error": {"r": None, "w": 2}}
 
 
 @operator("open_file ( : : FileName, FileType : FileHandle)")
@@ -116,6 +118,15 @@ def open_file(file_name, file_type):
         enc = encodings[0] if encodings else "utf8_encoding"
         encoding = {"utf8_encoding": "utf-8", "ignore_encoding": "latin-1",
                     "locale_encoding": locale.getpreferredencoding(False)}[enc]
+    if path in _STANDARD_STREAMS:  # HALCON's names for the terminal streams
+        fd = _STANDARD_STREAMS[path]["r" if "r" in mode else "w"]
+        if fd is None:
+            raise _err(ec.wrong_value(2), f"'{path}' cannot be opened for {modes[0]}", op)
+        # a duplicate descriptor: close_file closes it, never the process's own stream
+        stream = (os.fdopen(os.dup(fd), mode) if binary else
+                  os.fdopen(os.dup(fd), mode.replace("a", "w"), encoding=encoding, newline="",
+                            buffering=1))
+        return FileHandle(stream, path, mode, binary, encoding)
     if os.path.isdir(path):
         raise _err(FILE_OPEN_ERROR, f"cannot open {path!r}: it is a directory", op)
     try:

@@ -130,3 +130,22 @@ def test_dump_vars_through_links_and_to_stdout(tmp_path):
     out = subprocess.run([sys.executable, "-m", "hdl", "run", program, "--dump-vars", "/dev/stdout"],
                          capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == {"A": [1]}
+
+
+def test_set_accepts_quoted_strings(tmp_path):
+    program = write(tmp_path, "p.hds", "R := Dir + '/x'\n")
+    out = str(tmp_path / "vars.json")
+    code, output = run("run", program, "--set", "Dir='data dir'", "--dump-vars", out)
+    assert code == 0, output
+    assert json.loads(open(out).read())["R"] == ["data dir/x"]
+
+
+def test_open_file_standard_writes_to_stdout(tmp_path):
+    import subprocess
+    import sys
+    program = write(tmp_path, "p.hds", "open_file ('standard', 'output', F)\n"
+                    "fwrite_string (F, 'hello')\nfnew_line (F)\nclose_file (F)\n")
+    out = subprocess.run([sys.executable, "-m", "hdl", "run", program], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    assert out.stdout == "hello\n"
+    assert not (tmp_path / "standard").exists()

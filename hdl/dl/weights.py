@@ -59,7 +59,9 @@ def load(arch: str):
     """(state_dict, path) or (None, None) after printing one line saying where weights go."""
     path = find(arch)
     if path is None:
-        if arch not in _WARNED:
+        # nets without any public ImageNet weights (hdl's own) start randomly without a word,
+        # unless the user supplied <arch>.pth
+        if arch not in _WARNED and arch in TORCHVISION_FILES:
             _WARNED.add(arch)
             names = " or ".join([arch + ".pth"] + TORCHVISION_FILES.get(arch, []))
             where = " or ".join(search_dirs()) or "$HDL_WEIGHTS_DIR"
