@@ -297,7 +297,6 @@ def paint_region(region, image, grayval, type_):
     img = ic.one_image(image, name)
     values = ic.nums(grayval, 1, name)
     mode = ic.choice(type_, 2, name, ("fill", "margin"))
-    out = []
     for r in ic.regions(region, name):
         if mode == "margin" and not r.is_empty:
             r = boundary_inner(r)
