@@ -26,13 +26,17 @@ class HdevProgram(pytest.Item):
         from hdl.functions import RNG
         from hdl.loader import load_file
         from hdl.runtime import Program
-        # A program may seed the random generator or change directory: the next starts afresh.
-        state, directory = RNG.getstate(), os.getcwd()
+        from hdl import iconic
+        # A program may seed the random generator, change directory or grow the system
+        # image size (HALCON's process-wide state): the next one starts as a new process would.
+        state, directory, size = RNG.getstate(), os.getcwd(), list(iconic.SYSTEM_SIZE)
+        iconic.SYSTEM_SIZE[:] = [512, 512]
         try:
             Program(load_file(self.path, use_cache=False)).run()
         finally:
             RNG.setstate(state)
             os.chdir(directory)
+            iconic.SYSTEM_SIZE[:] = size
 
     def repr_failure(self, excinfo):
         from hdl.errors import HdlError
