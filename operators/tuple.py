@@ -191,7 +191,7 @@ _op("tuple_chr ( : : T : Chr)", f.chr_, "Character codes to one-character string
 _op("tuple_chrt ( : : T : Chrt)", f.chrt,
     "Character codes to one string; a 0 ends a string and stays as the integer 0.")
 _op("tuple_ord ( : : T : Ord)", f.ord_, "Code of each one-character string.")
-_op("tuple_ords ( : : T : Ords)", f.ords, "Codes of all characters of all strings.")
+_op("tuple_ords ( : : T : Ords)", f.ords, "Codes of all characters of all strings; integers are copied through.")
 _op("tuple_string ( : : T, Format : String)", v.format_value,
     "T $ Format: C printf conversion without the % (see docs/semantics.md, Formatting).")
 _op("tuple_is_number ( : : T : IsNumber)", f.is_number,
@@ -277,7 +277,7 @@ _op("tuple_max ( : : Tuple : Max)", f.max_,
 _op("tuple_min ( : : Tuple : Min)", f.min_,
     "Smallest element (all numbers, real if any is real, or all strings); [] is #1401.")
 _op("tuple_sum ( : : Tuple : Sum)", f.sum_,
-    "Sum: integer when all elements are integers (wrapping), else real; [] is #1401.")
+    "Sum: integer when all are integers (wrapping), real with a real, strings concatenated; [] gives [].")
 _op("tuple_mean ( : : Tuple : Mean)", f.mean, "Mean as a real; [] is #1401.")
 _op("tuple_deviation ( : : Tuple : Deviation)", f.deviation,
     "Standard deviation with n-1 in the denominator (0.0 for one element); [] is #1401.")
@@ -363,7 +363,7 @@ _op("tuple_uniq ( : : Tuple : Uniq)", f.uniq,
 # ---- Sets -----------------------------------------------------------------------------------------
 
 _op("tuple_union ( : : Set1, Set2 : Union)", f.union,
-    "Elements of both sets, each once, sorted (1 and 1.0 are one element).")
+    "Elements of both sets, each once, sorted (1 and 1.0 are different elements).")
 _op("tuple_intersection ( : : Set1, Set2 : Intersection)", f.intersection,
     "Elements in both sets, each once, sorted.")
 _op("tuple_difference ( : : Set1, Set2 : Difference)", f.difference,
@@ -392,9 +392,9 @@ _op("tuple_str_last_n ( : : String, Position : Substring)", f.str_lastn,
 _op("tuple_str_replace ( : : String, Before, After : Replaced)", f.str_replace,
     "Every occurrence of Before replaced by After.")
 _op("tuple_strchr ( : : String, ToFind : Position)", f.strchr,
-    "First position of any character of ToFind, -1 if none.")
+    "First position of the first character of ToFind, -1 if none.")
 _op("tuple_strrchr ( : : String, ToFind : Position)", f.strrchr,
-    "Last position of any character of ToFind, -1 if none.")
+    "Last position of the first character of ToFind, -1 if none.")
 _op("tuple_strstr ( : : String, ToFind : Position)", f.strstr,
     "First position of the substring ToFind, -1 if none.")
 _op("tuple_strrstr ( : : String, ToFind : Position)", f.strrstr,
@@ -453,7 +453,7 @@ def tuple_str_distance(s1, s2, mode):
 # ---- Type -------------------------------------------------------------------------------------------
 
 _op("tuple_type ( : : T : Type)", f.type_,
-    "1 integer, 2 real, 4 string, 16 handle, 8 mixed; 15 for the empty tuple (hdl's decision).")
+    "1 integer, 2 real, 4 string, 16 handle, 8 mixed; 31 (H_TYPE_ANY) for the empty tuple.")
 _op("tuple_type_elem ( : : T : Types)", f.type_elem, "Type code of each element.")
 _op("tuple_sem_type ( : : T : SemType)", f.sem_type,
     "'integer', 'real', 'string', a handle's type, 'mixed'; 'any' for the empty tuple.")
@@ -463,7 +463,7 @@ _op("tuple_is_real ( : : T : IsReal)", f.is_real, "1 if the tuple is of type rea
 _op("tuple_is_string ( : : T : IsString)", f.is_string,
     "1 if the tuple is of type string (or empty).")
 _op("tuple_is_mixed ( : : T : IsMixed)", f.is_mixed, "1 if the tuple mixes types (or is empty).")
-_op("tuple_is_handle ( : : T : IsHandle)", f.is_handle, "1 if all elements are handles.")
+_op("tuple_is_handle ( : : T : IsHandle)", f.is_handle, "1 if all elements are handles (or the tuple is empty).")
 _op("tuple_is_int_elem ( : : T : IsInt)", f.is_int_elem, "1 per integer element.")
 _op("tuple_is_real_elem ( : : T : IsReal)", f.is_real_elem, "1 per real element.")
 _op("tuple_is_string_elem ( : : T : IsString)", f.is_string_elem, "1 per string element.")
