@@ -586,7 +586,8 @@ is_number = _elem_test(lambda x: type(x) is int or type(x) is float
                        or (type(x) is str and parse_number(x) is not None))
 
 
-def _sem1(x) -> str:
+def semantic_type(x) -> str:
+    """The semantic type of one element: 'integer', 'real', 'string' or a handle's type."""
     t = type(x)
     if t is int:
         return "integer"
@@ -604,12 +605,12 @@ def sem_type(v) -> str:
     items = _seq(v)
     if not items:
         return "any"
-    kinds = {_sem1(x) for x in items}
+    kinds = {semantic_type(x) for x in items}
     return kinds.pop() if len(kinds) == 1 else "mixed"
 
 
 def sem_type_elem(v):
-    return _map1(v, _sem1)
+    return _map1(v, semantic_type)
 
 
 # ---- strings ------------------------------------------------------------------

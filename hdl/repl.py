@@ -49,7 +49,7 @@ from . import values as _v
 from .blocks import build_blocks
 from .compiler import ProcedureCompiler
 from .errors import HdlError, HdlRuntimeError, HdlSyntaxError, HdlSyntaxErrors
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, semantic_type
 from .loader import LoadedFile, load_file
 from .parser import encode_string, parse_lines
 from .registry import REGISTRY
@@ -755,19 +755,6 @@ def element_text(x) -> str:
     return str(x)
 
 
-def _kind(x) -> str:
-    t = type(x)
-    if t is int:
-        return "integer"
-    if t is float:
-        return "real"
-    if t is str:
-        return "string"
-    if isinstance(x, _v.Handle):
-        return x.type_name
-    return t.__name__
-
-
 def _elements(value, limit: int | None = None) -> tuple[list, int]:
     """(the first `limit` elements, the length) of a control tuple."""
     if type(value) is _v._ND:
@@ -814,10 +801,10 @@ def type_text(value) -> str:
         return f"{kinds[0] if len(kinds) == 1 else 'object'}[{len(items)}]"
     items, count = _elements(value, 2)
     if count == 1:
-        return _kind(items[0])
+        return semantic_type(items[0])
     if count == 0:
         return "tuple[0]"
-    kinds = {_kind(x) for x in _elements(value, 1000)[0]}
+    kinds = {semantic_type(x) for x in _elements(value, 1000)[0]}
     return f"{kinds.pop() if len(kinds) == 1 else 'mixed'}[{count}]"
 
 

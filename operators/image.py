@@ -686,32 +686,29 @@ def _set_domain(img: Image, region: Region) -> Image:
     return Image(img.data, img.ptype, region)
 
 
-@operator("reduce_domain ( Image, Region : ImageReduced : : )")
-def reduce_domain(image, region):
-    """The domain becomes the intersection of the old domain with Region."""
-    from hdl.iconic import combine
-    name = "reduce_domain"
+def _with_regions(image, region, name: str):
+    """(image, region) pairs: one region for all images, or one region per image."""
     imgs = ic.images(image, name)
     regs = ic.regions(region, name)
     if len(regs) == 1:
         regs = regs * len(imgs)
     if len(regs) != len(imgs):
         raise ic.error(ec.ICONIC_EXPECTED, f"{len(imgs)} images but {len(regs)} regions", name)
+    return zip(imgs, regs)
+
+
+@operator("reduce_domain ( Image, Region : ImageReduced : : )")
+def reduce_domain(image, region):
+    """The domain becomes the intersection of the old domain with Region."""
+    from hdl.iconic import combine
     return _result([_set_domain(img, combine([img.domain(), r], "intersection"))
-                    for img, r in zip(imgs, regs)])
+                    for img, r in _with_regions(image, region, "reduce_domain")])
 
 
 @operator("change_domain ( Image, NewDomain : ImageNew : : )")
 def change_domain(image, new_domain):
     """The domain becomes NewDomain (clipped to the image; the old domain does not matter)."""
-    name = "change_domain"
-    imgs = ic.images(image, name)
-    regs = ic.regions(new_domain, name)
-    if len(regs) == 1:
-        regs = regs * len(imgs)
-    if len(regs) != len(imgs):
-        raise ic.error(ec.ICONIC_EXPECTED, f"{len(imgs)} images but {len(regs)} regions", name)
-    return _result([_set_domain(img, r) for img, r in zip(imgs, regs)])
+    return _result([_set_domain(img, r) for img, r in _with_regions(image, new_domain, "change_domain")])
 
 
 # ---- filters -------------------------------------------------------------------------------
