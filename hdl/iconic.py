@@ -24,6 +24,7 @@ import numpy as np
 
 from . import errorcodes as ec
 from .errors import HdlRuntimeError
+from .registry import process_state
 from .values import IconicObject, ObjectTuple
 
 # Error codes of the image chapter (HALCON's numbers where we could confirm
@@ -49,6 +50,12 @@ RANGES = {
 #: the size complement clips to (HALCON's system 'width'/'height'): the largest image
 #: created so far, at least 512×512
 SYSTEM_SIZE = [512, 512]
+
+
+@process_state
+def reset_system_size() -> None:
+    """HALCON's default system image size, as a new process starts."""
+    SYSTEM_SIZE[:] = [512, 512]
 UNSUPPORTED_TYPES = ("complex", "vector_field", "vector_field_relative", "vector_field_absolute")
 
 

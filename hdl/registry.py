@@ -89,6 +89,7 @@ def parse_signature(text: str) -> tuple[str, list[list[str]]]:
 class Registry:
     def __init__(self):
         self.operators: dict[str, Operator] = {}
+        self.state_resets: list[Callable[[], None]] = []
         self._loaded = False
 
     def register(self, op: Operator, replace: bool = False) -> Operator:
@@ -118,8 +119,20 @@ class Registry:
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             entry.load()
 
+    def reset_state(self) -> None:
+        """Put every operator module's process-wide state back to how a new process starts."""
+        self.load()
+        for reset in self.state_resets:
+            reset()
+
 
 REGISTRY = Registry()
+
+
+def process_state(reset: Callable[[], None], registry: Registry = REGISTRY):
+    """Register the function that resets a module's process-wide state (set_system, seeds …)."""
+    registry.state_resets.append(reset)
+    return reset
 
 
 def operator(signature: str, doc: str | None = None, chapter: str = "",

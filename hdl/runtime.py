@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import errorcodes
@@ -282,10 +283,21 @@ class Program:
         compiler = ProcedureCompiler(entry.body, entry.source.interface, self.resolve, FUNCTIONS.keys(),
                                      python_name="proc_main")
         function = self._load(entry, compiler.compile_main(list(variables or {})))
+        return self._guarded(function, self.context, dict(variables or {}))
+
+    def call(self, name: str, *inputs):
+        """Run one procedure of the program with its inputs (iconic, then control); return its outputs."""
+        entry = self.find_procedure(name)
+        if entry is None:
+            raise HdlRuntimeError(ERROR_UNKNOWN_CALLEE, f"no procedure '{name}' in {self.main.path}")
+        return self._guarded(self.function(entry), self.context, *inputs)
+
+    @staticmethod
+    def _guarded(function, *args):
         try:
-            result = function(self.context, dict(variables or {}))
+            return function(*args)
         except ProgramExit as exc:
-            result = exc.variables
+            return exc.variables
         except HdlRuntimeError as exc:
             raise to_runtime_error(exc)
         except HdlError:
@@ -294,7 +306,23 @@ class Program:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             raise to_runtime_error(exc) from exc
-        return result
+
+
+@contextmanager
+def fresh_process_state():
+    """Run a program as a new process would start it, and leave no trace of it behind.
+
+    HALCON's process-wide state (set_system, the random seed, the system
+    image size) is reset before and after; the working directory is restored.
+    Windows belong to a program's context, so a new Program starts without any.
+    """
+    directory = os.getcwd()
+    REGISTRY.reset_state()
+    try:
+        yield
+    finally:
+        os.chdir(directory)
+        REGISTRY.reset_state()
 
 
 # ---- support for generated code ---------------------------------------------------

@@ -16,7 +16,7 @@ from hdl import errorcodes as ec
 from hdl import functions
 from hdl import values as v
 from hdl.errors import HdlRuntimeError
-from hdl.registry import operator
+from hdl.registry import operator, process_state
 
 _BOOL = ("true", "false")
 
@@ -89,8 +89,9 @@ def _current(name):
     return _PARAMETERS[name][0]
 
 
+@process_state
 def reset_system() -> None:
-    """Back to the defaults (tests use this)."""
+    """Back to the defaults, as a new process starts."""
     _SYSTEM.clear()
     functions.RNG.seed(0)
 

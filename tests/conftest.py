@@ -1,11 +1,17 @@
-"""Collect HDevelop test programs: every tests/language/**/*.hds or *.hdev file is a test.
+"""Collect HDevelop test programs under tests/language/ (as Hy collects its .hy tests).
 
-A program passes when it runs to its end: it checks itself with hdl_assert,
+Every procedure whose name starts with `test_` is one test item; a program
+without such procedures is one item that runs its main.  An item passes when
+its procedure runs to its end: it checks itself with hdl_assert,
 hdl_assert_equal and hdl_assert_error, and any uncaught error fails it with
-the HDevelop location and message (as Hy collects its .hy tests).
+the HDevelop location, message and call stack.  Each item starts as a new
+process would: set_system defaults, a reseeded random generator, HALCON's
+default system image size, no windows, the same working directory.
 """
 
 import pytest
+
+TEST_PREFIX = "test_"
 
 
 def pytest_collect_file(parent, file_path):
@@ -16,27 +22,33 @@ def pytest_collect_file(parent, file_path):
 
 class HdevFile(pytest.File):
     def collect(self):
-        yield HdevProgram.from_parent(self, name=self.path.stem)
-
-
-class HdevProgram(pytest.Item):
-    def runtest(self):
-        import os
-
-        from hdl.functions import RNG
         from hdl.loader import load_file
-        from hdl.runtime import Program
-        from hdl import iconic
-        # A program may seed the random generator, change directory or grow the system
-        # image size (HALCON's process-wide state): the next one starts as a new process would.
-        state, directory, size = RNG.getstate(), os.getcwd(), list(iconic.SYSTEM_SIZE)
-        iconic.SYSTEM_SIZE[:] = [512, 512]
-        try:
-            Program(load_file(self.path, use_cache=False)).run()
-        finally:
-            RNG.setstate(state)
-            os.chdir(directory)
-            iconic.SYSTEM_SIZE[:] = size
+        loaded = load_file(self.path, use_cache=False)
+        tests = [p for p in loaded.source.procedures if p.name.startswith(TEST_PREFIX)]
+        if not tests:
+            yield HdevItem.from_parent(self, name=self.path.stem, procedure="main", line=0)
+            return
+        for proc in tests:
+            line = proc.lines[0].line - 1 if proc.lines else 0
+            yield HdevItem.from_parent(self, name=proc.name, procedure=proc.name, line=line)
+
+
+class HdevItem(pytest.Item):
+    def __init__(self, *, procedure: str, line: int, **kwargs):
+        super().__init__(**kwargs)
+        self.procedure = procedure
+        self.line = line
+
+    def runtest(self):
+        from hdl.loader import load_file
+        from hdl.runtime import Program, fresh_process_state
+
+        with fresh_process_state():
+            program = Program(load_file(self.path))
+            if self.procedure == "main":
+                program.run()
+            else:
+                program.call(self.procedure)
 
     def repr_failure(self, excinfo):
         from hdl.errors import HdlError
@@ -45,4 +57,4 @@ class HdevProgram(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        return self.path, 0, f"hdevelop: {self.name}"
+        return self.path, self.line, f"hdevelop: {self.path.name}::{self.name}"
