@@ -32,7 +32,7 @@ from hdl import iconic as ic  # noqa: E402
 from hdl import values as v  # noqa: E402
 from hdl.loader import load_bytes  # noqa: E402
 from hdl.registry import REGISTRY  # noqa: E402
-from hdl.runtime import Program  # noqa: E402
+from hdl.program import Program  # noqa: E402
 
 TRAIN = """\
 count_seconds (T0)

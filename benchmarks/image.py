@@ -21,7 +21,7 @@ from machine import machine_description, write_results  # noqa: E402
 from hdl import values as v  # noqa: E402
 from hdl.iconic import Image  # noqa: E402
 from hdl.loader import load_bytes  # noqa: E402
-from hdl.runtime import Program  # noqa: E402
+from hdl.program import Program  # noqa: E402
 
 COUNT = 1000
 PROGRAM = """\

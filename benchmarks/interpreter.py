@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from machine import machine_description, write_results  # noqa: E402
 
 from hdl.loader import load_bytes  # noqa: E402
-from hdl.runtime import Program  # noqa: E402
+from hdl.program import Program  # noqa: E402
 
 LOOP = """\
 Sum := 0

@@ -51,7 +51,7 @@ def check(files, proc_paths, strict, no_cache):
     for name in names:
         try:
             loaded = load_file(name, use_cache=not no_cache)
-            from .runtime import Program
+            from .program import Program
             unknown = Program(loaded, list(proc_paths)).check()
         except HdlSyntaxErrors as exc:
             failed = True
@@ -115,7 +115,7 @@ def run(program, proc_paths, settings, dump_vars, debug, display_dir):
 
     from .errors import HdlError, HdlSyntaxErrors
     from .loader import load_file
-    from .runtime import Program
+    from .program import Program
 
     variables = dict(_parse_setting(s) for s in settings)
     try:
@@ -144,9 +144,9 @@ def run(program, proc_paths, settings, dump_vars, debug, display_dir):
         click.echo(f"{exc.filename or program}: {exc.strerror or exc}", err=True)
         sys.exit(1)
     if dump_vars:
-        from . import values
         from .atomic import atomic_write_text
-        data = {name: values.to_json(value) for name, value in result.items()}
+        from .dump import to_json
+        data = {name: to_json(value) for name, value in result.items()}
         try:
             atomic_write_text(dump_vars, json.dumps(data, indent=1, allow_nan=True) + "\n")
         except OSError as exc:
@@ -162,7 +162,7 @@ def ops(pattern, proc_paths):
     from fnmatch import fnmatchcase
 
     from .registry import REGISTRY
-    from .runtime import procedure_catalogue
+    from .procedure_path import procedure_catalogue
 
     def matches(name: str) -> bool:  # a glob when it has wildcards, else a substring
         return fnmatchcase(name, pattern) if any(c in pattern for c in "*?[") else pattern in name
@@ -181,7 +181,7 @@ def ops(pattern, proc_paths):
 def doc(name, proc_paths):
     """Print the signature and documentation of an operator or procedure."""
     from .registry import REGISTRY
-    from .runtime import procedure_catalogue
+    from .procedure_path import procedure_catalogue
 
     op = REGISTRY.get(name)
     if op is not None:

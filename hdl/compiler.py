@@ -2,8 +2,10 @@
 
 Like Jinja2, hdl turns each HDevelop procedure into Python source and lets
 CPython compile it: variables become Python locals, control flow becomes
-Python control flow, and every operation a call into `hdl.values` (with
-inline fast paths for scalar integers).  Nothing walks the AST at run time.
+Python control flow, and every operation a call into what support.py
+provides (with inline fast paths for scalar integers).  What each name is
+comes from the name analysis (names.py), done before; nothing walks the
+AST at run time.
 
 A compiled procedure is `def proc(_ctx, <inputs>)` returning its outputs
 (nothing for none, the value for one, a tuple for several).  Each Python
@@ -15,8 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import errorcodes as ec
 from . import nodes as n
 from .errors import HdlSyntaxError, HdlSyntaxErrors
+from .functions import FUNCTIONS
+from .names import Names, analyse
 
 INT_ARITHMETIC = {"+": "add", "-": "sub", "*": "mul"}
 COMPARISONS = {"==": ("eq", "=="), "!=": ("ne", "!="), "<": ("lt", "<"), "<=": ("le", "<="),
@@ -32,7 +37,8 @@ BINARY_FUNCTIONS = {
 UNARY_FUNCTIONS = {"-": "neg", "not": "not_", "bnot": "bnot"}
 
 # HDevelop's predefined return-code constants (compared with dev_error_var results).
-PREDEFINED = {"H_MSG_TRUE": 2, "H_MSG_FALSE": 3, "H_MSG_VOID": 4, "H_MSG_FAIL": 5}
+PREDEFINED = {"H_MSG_TRUE": ec.H_MSG_TRUE, "H_MSG_FALSE": ec.H_MSG_FALSE, "H_MSG_VOID": ec.H_MSG_VOID,
+              "H_MSG_FAIL": ec.H_MSG_FAIL}
 
 
 @dataclass
@@ -78,22 +84,34 @@ class _Loop:
         self.continue_flag: str | None = None  # set once a `continue` uses it
 
 
+def compile_procedure(body: n.ProcedureBody, interface, resolve,
+                      given: list[str] | None = None) -> CompiledSource:
+    """Python source for one procedure.
+
+    `resolve(name)` gives the Callee of a call or None.  With `given`, the
+    procedure is compiled as a main: it takes those variables before it
+    starts (--set, the REPL) and returns all its variables at the end.
+    """
+    params = [p.name for p in interface.all_params()]
+    names = analyse(body, params, resolve, given or ())
+    return ProcedureCompiler(body, interface, names, resolve, given).compile()
+
+
 class ProcedureCompiler:
-    def __init__(self, body: n.ProcedureBody, interface, resolve, functions: set[str],
-                 python_name: str | None = None):
-        """`resolve(name)` gives a Callee or None; `functions` are the inline function names."""
+    def __init__(self, body: n.ProcedureBody, interface, names: Names, resolve,
+                 given: list[str] | None = None):
         self.body = body
         self.interface = interface
+        self.names = names
         self.resolve = resolve
-        self.function_names = functions
-        self.python_name = python_name or ("proc_" + body.name)
+        self.python_name = "proc_" + body.name
         self.lines: list[str] = []
         self.line_map: dict[int, int] = {}
         self.current_line = body.body[0].pos.line if body.body and body.body[0].pos else 0
         self.current_operator: str | None = None
         self.operator_lines: dict[int, str] = {}
-        self.is_main = False
-        self.preset: list[str] = []
+        self.is_main = given is not None
+        self.preset: list[str] = list(given or [])
         self.indent = 1
         self.temp_counter = 0
         self.loops: list[_Loop] = []
@@ -101,11 +119,10 @@ class ProcedureCompiler:
         self.used_functions: set[str] = set()
         self.unknown: dict[str, int] = {}
         self.errors: list[HdlSyntaxError] = []
-        self.globals: set[str] = set()
-        self.error_vars: list[str] = []
+        self.globals = names.globals
+        self.error_vars = names.error_vars
         self.iconic_params = {p.name for p in interface.iconic_in + interface.iconic_out}
         self.outputs = [p.name for p in interface.iconic_out + interface.control_out]
-        self._collect_declarations(body.body)
 
     # ---- helpers
 
@@ -124,29 +141,12 @@ class ProcedureCompiler:
         self.errors.append(HdlSyntaxError(message, pos.file, pos.line, pos.column,
                                           None, pos.procedure))
 
-    def _collect_declarations(self, statements) -> None:
-        """Globals are declared anywhere in a procedure and hold for all of it (as in HDevelop)."""
-        for stmt in statements:
-            for node in stmt.walk():
-                if isinstance(node, n.Global):
-                    self.globals.add(node.name)
-                elif isinstance(node, n.Call) and node.name == "dev_error_var" and node.args \
-                        and isinstance(node.args[0], n.Var) and node.args[0].name != "_":
-                    if node.args[0].name not in self.error_vars:
-                        self.error_vars.append(node.args[0].name)
-
     def name_ref(self, name: str) -> str:
         if name in self.globals:
             return f"_G[{name!r}]"
         return var_name(name)
 
     # ---- procedure
-
-    def compile_main(self, preset: list[str]) -> CompiledSource:
-        """main takes variables given before the run and returns all its variables at the end."""
-        self.is_main = True
-        self.preset = preset
-        return self.compile()
 
     def compile(self) -> CompiledSource:
         params = [p.name for p in self.interface.iconic_in + self.interface.control_in]
@@ -326,7 +326,7 @@ class ProcedureCompiler:
 
     def emit_call(self, stmt, callee, call, arg_code, outputs) -> None:
         if callee.kind == "operator" and stmt.name == "par_join":
-            self.emit(f"_rt.par_join(_ctx, {', '.join(arg_code)})")
+            self.emit(f"_par.join(_ctx, {', '.join(arg_code)})")
             self.after_operator(stmt)
             return
         if callee.kind == "operator":
@@ -336,7 +336,7 @@ class ProcedureCompiler:
             self.emit(f"    {result} = {call}")
             self.emit("except _HdlRuntimeError as _e:")
             self.indent += 1
-            self.emit(f"{result} = _rt.operator_failed(_ctx, _e)")
+            self.emit(f"{result} = _rt.operator_failed(_ctx, _e, {stmt.name!r})")
             for name in self.error_vars:
                 self.emit(f"if _ev_{name}:")
                 self.emit(f"    {self.name_ref(name)} = _e.code")
@@ -432,7 +432,7 @@ class ProcedureCompiler:
         step_code = self.expr(stmt.step) if stmt.step is not None else "1"
         self.emit(f"{start}, {end}, {step} = _rt.for_bounds({self.expr(stmt.start)}, "
                   f"{self.expr(stmt.end)}, {step_code})")
-        if not _writes_variable(stmt.body, stmt.var, self.resolve) and stmt.var not in self.globals:
+        if not self.names.loop_may_write(stmt, stmt.var) and stmt.var not in self.globals:
             # The body never changes the index: Python's range does the counting.
             count = self.temp()
             self.emit(f"{var} = {start}")
@@ -538,31 +538,13 @@ class ProcedureCompiler:
         """A breakpoint: a front end may look at the variables and change them before going on."""
         changed = self.temp()
         self.emit(f"{changed} = _ctx.stop(locals(), {self.current_line})")
-        names = sorted(self.local_names())
+        names = sorted(name for name in self.names.locals if name not in PREDEFINED)
         if names:
             self.emit(f"if {changed}:")
             self.indent += 1
             for name in names:
                 self.emit(f"if {name!r} in {changed}: {var_name(name)} = {changed}[{name!r}]")
             self.indent -= 1
-
-    def local_names(self) -> set[str]:
-        """Every variable name the procedure uses (its locals, not its globals)."""
-        names = {p.name for p in self.interface.all_params()}
-        if self.is_main:
-            names.update(self.preset)  # variables given before the run (--set, the REPL)
-        for stmt in self.body.body:
-            for node in stmt.walk():
-                if isinstance(node, n.Var):
-                    names.add(node.name)
-                elif isinstance(node, (n.ForBlock, n.For)):
-                    names.add(node.var)
-                elif isinstance(node, n.TryBlock):
-                    names.add(node.catch_var)
-                elif isinstance(node, n.ParStart):
-                    names.add(node.handle)
-        names.discard("_")
-        return {name for name in names if name not in self.globals and name not in PREDEFINED}
 
     def stmt_Exit(self, stmt: n.Exit) -> None:
         self.emit("raise _rt.program_exit(locals())")
@@ -598,8 +580,8 @@ class ProcedureCompiler:
         inputs_code = ", ".join(self.expr(a) for a in inputs)
         with_context = "True" if callee.kind == "procedure" or callee.needs_context else "False"
         self.assign(n.Var(stmt.handle),
-                    f"_rt.par_start(_ctx, {global_name}, [{inputs_code}], {writer}, {call.name!r}, "
-                    f"{with_context})", stmt)
+                    f"_par.start(_ctx, {global_name}, [{inputs_code}], {writer}, {call.name!r}, "
+                    f"{with_context}, {callee.kind == 'operator'})", stmt)
 
     # ---- expressions
 
@@ -622,7 +604,7 @@ class ProcedureCompiler:
         return repr(e.value)
 
     def expr_Var(self, e: n.Var) -> str:
-        if e.name in PREDEFINED and not _writes_variable(self.body.body, e.name, self.resolve):
+        if e.name in PREDEFINED and not self.names.may_write(e.name):
             return repr(PREDEFINED[e.name])
         if e.name == "_":
             raise_at = self.current_line
@@ -763,7 +745,7 @@ class ProcedureCompiler:
         return f"_v.length_of({self.expr(e.operand)})"
 
     def expr_Function(self, e: n.Function) -> str:
-        if e.name not in self.function_names:
+        if e.name not in FUNCTIONS:
             self.errors.append(HdlSyntaxError(f"unknown function '{e.name}'", self.body.file,
                                               self.current_line, 0, None, self.body.name))
             return "None"
@@ -782,15 +764,6 @@ class ProcedureCompiler:
         return f"_v.make_dict([{', '.join(pairs)}])"
 
 
-def _root_name(expr) -> str | None:
-    while not isinstance(expr, n.Var):
-        if isinstance(expr, (n.Index, n.Slice, n.Member, n.DynamicMember, n.MethodCall)):
-            expr = expr.target
-        else:
-            return None
-    return expr.name
-
-
 def _has_non_int_constant(e) -> bool:
     """Whether a + - * tree has a real or string constant among its leaves."""
     if isinstance(e, n.Binary) and e.op in INT_ARITHMETIC:
@@ -798,35 +771,3 @@ def _has_non_int_constant(e) -> bool:
     if isinstance(e, n.Unary) and e.op == "-":
         return _has_non_int_constant(e.operand)
     return isinstance(e, n.Const) and type(e.value) is not int
-
-
-def _output_arguments(call, resolve) -> list:
-    """The arguments a call may store into: its output positions, or all when the callee is unknown."""
-    callee = resolve(call.name) if resolve is not None else None
-    if callee is None or len(call.args) != sum(callee.arity):
-        return call.args
-    ni, no, nci, _ = callee.arity
-    return call.args[ni:ni + no] + call.args[ni + no + nci:]
-
-
-def _writes_variable(statements, name: str, resolve=None) -> bool:
-    """Whether any statement may store into variable `name` (assignment, output, loop, catch)."""
-    for stmt in statements:
-        for node in stmt.walk():
-            if isinstance(node, n.Assign) and _root_name(node.target) == name:
-                return True
-            if isinstance(node, (n.ForBlock, n.For)) and node.var == name:
-                return True
-            if isinstance(node, n.TryBlock) and node.catch_var == name:
-                return True
-            if isinstance(node, n.ParStart) and (node.handle == name or any(
-                    _root_name(a) == name for a in _output_arguments(node.call, resolve))):
-                return True
-            if isinstance(node, n.Call) and any(_root_name(a) == name
-                                                for a in _output_arguments(node, resolve)):
-                return True
-            if isinstance(node, n.MethodStatement) and _root_name(node.call.target) == name:
-                return True
-            if isinstance(node, n.Stop):
-                return True  # the REPL may change variables at a breakpoint
-    return False

@@ -67,13 +67,15 @@ class HdlRuntimeError(HdlError):
     """An HDevelop error while running: carries a HALCON-style error code.
 
     `code` is the number a program sees as element 0 of a caught exception
-    tuple (HALCON codes < 10000, user codes from `throw` ≥ 30000); `user_data`
-    is the rest of a thrown tuple.  The runtime fills in where it happened:
-    `file`, `procedure`, `line`, `operator`, and the call stack as a list of
-    (procedure, file, line), innermost last.
+    tuple (HALCON codes < 10000, user codes from `throw` ≥ 30000, all named
+    in errorcodes.py); `user_data` is the rest of a thrown tuple.  Operators
+    never name themselves: the registry sets `operator` to the operator that
+    was called.  The runtime fills in where it happened: `file`,
+    `procedure`, `line`, and the call stack as a list of (procedure, file,
+    line), innermost last.
     """
 
-    def __init__(self, code: int, message: str, *, operator: str | None = None,
+    def __init__(self, code: int, message: str, operator: str | None = None, *,
                  user_data=None, add_code: int | None = None):
         super().__init__(message)
         self.code = code
@@ -81,6 +83,7 @@ class HdlRuntimeError(HdlError):
         self.operator = operator
         self.user_data = user_data
         self.add_code = add_code
+        self.param: int | None = None  # the control input it concerns (1-based), when known
         self.thrown = None  # the tuple given to `throw`, handed to `catch` unchanged
         self.file: str | None = None
         self.procedure: str | None = None

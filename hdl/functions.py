@@ -23,10 +23,12 @@ import numpy as np
 
 from . import errorcodes as ec
 from .errors import HdlRuntimeError
-from .values import (Handle, _ND, _I64, INT64_MIN, INT64_MAX, _wrap, _seq,
-                     canonical, compile_regex, to_text, _describe, _elem_eq,
-                     _elementwise, _num_array, _np_result, _index, _single_int,
-                     select, select_range, sequence, band, bor, bxor, bnot, lsh, rsh, length)
+from .access import check_index, select, select_range, sequence, single_int
+from .args import type_error
+from .arithmetic import band, bnot, bor, bxor, element_equal, elementwise, lsh, rsh
+from .strings import compile_regex, to_text
+from .values import (ARRAY, INT64, INT64_MAX, INT64_MIN, Handle, array_result, canonical,
+                     describe, elements, length, number_array, wrap)
 
 #: the random generator of rand(); seedable through set_system('seed_rand', …)
 RNG = random.Random()
@@ -37,33 +39,25 @@ INT_TYPE, REAL_TYPE, STRING_TYPE, MIXED_TYPE, HANDLE_TYPE = 1, 2, 4, 8, 16
 ANY_TYPE = INT_TYPE | REAL_TYPE | STRING_TYPE | MIXED_TYPE | HANDLE_TYPE  # 31: H_TYPE_ANY
 
 
-def _err(code, message, operator=None):
-    return HdlRuntimeError(code, message, operator=operator)
-
-
-def _type_error(param, value, expected, operator):
-    return _err(ec.wrong_type(param), f"{expected} expected, got {_describe(value)}", operator)
-
-
 def _map1(v, fn):
     """Apply fn to each element; canonical result."""
     t = type(v)
     if t is int or t is float or t is str:
         return fn(v)
-    return canonical([fn(x) for x in _seq(v)])
+    return canonical([fn(x) for x in elements(v)])
 
 
 def _num(x, operator, param=1):
     t = type(x)
     if t is int or t is float:
         return x
-    raise _type_error(param, x, "number", operator)
+    raise type_error(param, x, "number", operator)
 
 
 def _nonempty(v, operator):
-    items = _seq(v)
+    items = elements(v)
     if not items:
-        raise _err(ec.EMPTY_OPERAND, "empty tuple", operator)
+        raise HdlRuntimeError(ec.EMPTY_OPERAND, "empty tuple", operator)
     return items
 
 
@@ -78,7 +72,7 @@ def _real_math(pyfn, npfn, operator, domain=None):
         try:
             return pyfn(x)
         except ValueError:
-            raise _err(ec.WRONG_VALUE_1, f"{x!r} is outside the domain", operator) from None
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} is outside the domain", operator) from None
         except OverflowError:
             return math.inf
 
@@ -86,16 +80,16 @@ def _real_math(pyfn, npfn, operator, domain=None):
         t = type(v)
         if t is float or t is int:
             return one(v)
-        if t is _ND and npfn is not None:
-            A = v.astype(np.float64) if v.dtype == _I64 else v
+        if t is ARRAY and npfn is not None:
+            A = v.astype(np.float64) if v.dtype == INT64 else v
             if domain is not None:
                 bad = ~domain(A) & ~np.isnan(A)
                 if bad.any():
-                    raise _err(ec.WRONG_VALUE_1, f"{A[bad][0]!r} is outside the domain",
+                    raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{A[bad][0]!r} is outside the domain",
                                operator)
             with np.errstate(all="ignore"):
-                return _np_result(npfn(A))
-        return canonical([one(x) for x in _seq(v)])
+                return array_result(npfn(A))
+        return canonical([one(x) for x in elements(v)])
 
     fn.__name__ = operator.replace("tuple_", "")
     return fn
@@ -141,26 +135,26 @@ def _real_binary(pyfn, npfn, operator):
         try:
             return pyfn(x, y)
         except ValueError:
-            raise _err(ec.WRONG_VALUE_1, f"{x!r}, {y!r} are outside the domain", operator) \
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r}, {y!r} are outside the domain", operator) \
                 from None
         except OverflowError:
             return math.inf
 
     def fn(a, b):
-        if (type(a) is _ND or type(b) is _ND) and npfn is not None:
-            A, B = _num_array(a), _num_array(b)
+        if (type(a) is ARRAY or type(b) is ARRAY) and npfn is not None:
+            A, B = number_array(a), number_array(b)
             if A is not None and B is not None:
                 if A.shape[0] == 0 or B.shape[0] == 0:
                     return []
                 if A.shape[0] != B.shape[0] and 1 not in (A.shape[0], B.shape[0]):
-                    raise _err(ec.LENGTH_MISMATCH, "tuples of different lengths", operator)
+                    raise HdlRuntimeError(ec.LENGTH_MISMATCH, "tuples of different lengths", operator)
                 with np.errstate(all="ignore"):
                     r = npfn(A.astype(np.float64), B.astype(np.float64))
                 bad = np.isnan(r) & ~np.isnan(A) & ~np.isnan(B)
                 if bad.any():
-                    raise _err(ec.WRONG_VALUE_1, "argument outside the domain", operator)
-                return _np_result(r)
-        return _elementwise(a, b, one, operator)
+                    raise HdlRuntimeError(ec.WRONG_VALUE_1, "argument outside the domain", operator)
+                return array_result(r)
+        return elementwise(a, b, one, operator)
 
     fn.__name__ = operator.replace("tuple_", "")
     return fn
@@ -194,7 +188,7 @@ def _ldexp1(x, y):
 
 
 def ldexp(a, b):
-    return _elementwise(a, b, _ldexp1, "tuple_ldexp")
+    return elementwise(a, b, _ldexp1, "tuple_ldexp")
 
 
 def _abs1(x):
@@ -203,7 +197,7 @@ def _abs1(x):
         return -x if x < 0 and x != INT64_MIN else x
     if t is float:
         return _builtins.abs(x)
-    raise _type_error(1, x, "number", "tuple_abs")
+    raise type_error(1, x, "number", "tuple_abs")
 
 
 def abs(v):  # noqa: A001
@@ -211,7 +205,7 @@ def abs(v):  # noqa: A001
     t = type(v)
     if t is int or t is float:
         return _abs1(v)
-    if t is _ND:
+    if t is ARRAY:
         with np.errstate(over="ignore"):
             return np.abs(v)
     return _map1(v, _abs1)
@@ -223,8 +217,8 @@ def _sgn1(x):
 
 
 def sgn(v):
-    if type(v) is _ND:
-        return _np_result(np.sign(v).astype(np.int64))
+    if type(v) is ARRAY:
+        return array_result(np.sign(v).astype(np.int64))
     return _map1(v, _sgn1)
 
 
@@ -236,14 +230,14 @@ def _minmax2(pick, operator):
         return r if type(x) is int and type(y) is int else float(r)
 
     def fn(a, b):
-        if type(a) is _ND or type(b) is _ND:
-            A, B = _num_array(a), _num_array(b)
+        if type(a) is ARRAY or type(b) is ARRAY:
+            A, B = number_array(a), number_array(b)
             if A is not None and B is not None:
                 if A.shape[0] != B.shape[0] and 1 not in (A.shape[0], B.shape[0]):
-                    raise _err(ec.LENGTH_MISMATCH, "tuples of different lengths", operator)
+                    raise HdlRuntimeError(ec.LENGTH_MISMATCH, "tuples of different lengths", operator)
                 npfn = np.minimum if pick is min else np.maximum
-                return _np_result(npfn(A, B))
-        return _elementwise(a, b, one, operator)
+                return array_result(npfn(A, B))
+        return elementwise(a, b, one, operator)
 
     return fn
 
@@ -260,18 +254,18 @@ def _int1(x):
         return x
     if t is float:
         if not math.isfinite(x) or not INT64_MIN <= x < 2.0 ** 63:
-            raise _err(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_int")
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_int")
         return int(x)
-    raise _type_error(1, x, "number", "tuple_int")
+    raise type_error(1, x, "number", "tuple_int")
 
 
 def int_(v):
     """int(x): reals truncated toward zero."""
-    if type(v) is _ND:
-        if v.dtype == _I64:
+    if type(v) is ARRAY:
+        if v.dtype == INT64:
             return v
         if not np.isfinite(v).all():
-            raise _err(ec.WRONG_VALUE_1, "non-finite value", "tuple_int")
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, "non-finite value", "tuple_int")
         return np.trunc(v).astype(np.int64)
     return _map1(v, _int1)
 
@@ -282,12 +276,12 @@ def _real1(x):
         return x
     if t is int:
         return float(x)
-    raise _type_error(1, x, "number", "tuple_real")
+    raise type_error(1, x, "number", "tuple_real")
 
 
 def real(v):
-    if type(v) is _ND:
-        return v.astype(np.float64) if v.dtype == _I64 else v
+    if type(v) is ARRAY:
+        return v.astype(np.float64) if v.dtype == INT64 else v
     return _map1(v, _real1)
 
 
@@ -297,18 +291,18 @@ def _round1(x):
         return x
     if t is float:
         if not math.isfinite(x) or not INT64_MIN <= x < 2.0 ** 63:
-            raise _err(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_round")
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_round")
         return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
-    raise _type_error(1, x, "number", "tuple_round")
+    raise type_error(1, x, "number", "tuple_round")
 
 
 def round(v):  # noqa: A001
     """round(x): to the nearest integer, halves away from zero."""
-    if type(v) is _ND:
-        if v.dtype == _I64:
+    if type(v) is ARRAY:
+        if v.dtype == INT64:
             return v
         if not np.isfinite(v).all():
-            raise _err(ec.WRONG_VALUE_1, "non-finite value", "tuple_round")
+            raise HdlRuntimeError(ec.WRONG_VALUE_1, "non-finite value", "tuple_round")
         return np.trunc(v + np.copysign(0.5, v)).astype(np.int64)
     return _map1(v, _round1)
 
@@ -341,16 +335,16 @@ def _number1(x):
 
 def number(v):
     """number(s): strings holding a number become that number, all else is unchanged."""
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         return v
     return _map1(v, _number1)
 
 
 def _chr1(x):
     if type(x) is not int:
-        raise _type_error(1, x, "integer character code", "tuple_chr")
+        raise type_error(1, x, "integer character code", "tuple_chr")
     if not 0 <= x <= 0x10FFFF:
-        raise _err(ec.WRONG_VALUE_1, f"{x} is no character code", "tuple_chr")
+        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x} is no character code", "tuple_chr")
     return chr(x)
 
 
@@ -360,9 +354,9 @@ def chr_(v):
 
 def _ord1(x):
     if type(x) is not str:
-        raise _type_error(1, x, "string", "tuple_ord")
+        raise type_error(1, x, "string", "tuple_ord")
     if len(x) != 1:
-        raise _err(ec.WRONG_VALUE_1, f"{x!r} is not a single character", "tuple_ord")
+        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} is not a single character", "tuple_ord")
     return ord(x)
 
 
@@ -373,22 +367,22 @@ def ord_(v):
 def ords(v):
     """ords(s): the character codes of all strings, concatenated; integers are copied."""
     out = []
-    for x in _seq(v):
+    for x in elements(v):
         if type(x) is int:
             out.append(x)
         elif type(x) is str:
             out.extend(ord(c) for c in x)
         else:
-            raise _type_error(1, x, "string or integer", "tuple_ords")
+            raise type_error(1, x, "string or integer", "tuple_ords")
     return canonical(out)
 
 
 def chrt(v):
     """chrt(i): codes to one string; a 0 ends the string and stays as the integer 0."""
     out, current = [], []
-    for x in _seq(v):
+    for x in elements(v):
         if type(x) is not int:
-            raise _type_error(1, x, "integer character code", "tuple_chrt")
+            raise type_error(1, x, "integer character code", "tuple_chrt")
         if x == 0:
             if current:
                 out.append("".join(current))
@@ -404,9 +398,9 @@ def chrt(v):
 # ---- aggregation -----------------------------------------------------------------
 
 def _numbers(v, operator):
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         if v.shape[0] == 0:
-            raise _err(ec.EMPTY_OPERAND, "empty tuple", operator)
+            raise HdlRuntimeError(ec.EMPTY_OPERAND, "empty tuple", operator)
         return v
     items = _nonempty(v, operator)
     for x in items:
@@ -415,9 +409,9 @@ def _numbers(v, operator):
 
 
 def _extreme(v, operator, want_max):
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         if v.shape[0] == 0:
-            raise _err(ec.EMPTY_OPERAND, "empty tuple", operator)
+            raise HdlRuntimeError(ec.EMPTY_OPERAND, "empty tuple", operator)
         return (v.max() if want_max else v.min()).item()
     items = _nonempty(v, operator)
     if all(type(x) is str for x in items):
@@ -428,8 +422,8 @@ def _extreme(v, operator, want_max):
         if t is float:
             has_real = True
         elif t is not int:
-            raise _err(ec.WRONG_TYPE_1, "numbers and strings cannot be mixed"
-                       if t is str else f"number expected, got {_describe(x)}", operator)
+            raise HdlRuntimeError(ec.WRONG_TYPE_1, "numbers and strings cannot be mixed"
+                       if t is str else f"number expected, got {describe(x)}", operator)
     r = max(items) if want_max else min(items)
     return float(r) if has_real else r
 
@@ -445,11 +439,11 @@ def max_(v):
 
 def sum_(v):
     """sum(t): integers add up (wrapping), a real makes it real, strings concatenate; [] gives []."""
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         if v.shape[0] == 0:
             return []
         return v.sum().item()
-    items = _seq(v)
+    items = elements(v)
     if not items:
         return []
     if all(type(x) is str for x in items):
@@ -457,13 +451,13 @@ def sum_(v):
     for x in items:
         _num(x, "tuple_sum")
     if all(type(x) is int for x in items):
-        return _wrap(sum(items))
+        return wrap(sum(items))
     return math.fsum(items) if len(items) > 2 else float(sum(items))
 
 
 def mean(v):
     items = _numbers(v, "tuple_mean")
-    if type(items) is _ND:
+    if type(items) is ARRAY:
         return float(items.mean())
     return math.fsum(items) / len(items)
 
@@ -479,18 +473,18 @@ def deviation(v):
 
 
 def _sorted_numbers_or_strings(v, operator):
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         return np.sort(v, kind="stable").tolist()
-    items = _seq(v)
+    items = elements(v)
     return sorted(items, key=_sort_key(items, operator))
 
 
 def median(v):
     """median(t): the element of rank |t| div 2 of the sorted tuple (no averaging)."""
-    items = _nonempty(v, "tuple_median") if type(v) is not _ND else v
+    items = _nonempty(v, "tuple_median") if type(v) is not ARRAY else v
     s = _sorted_numbers_or_strings(items, "tuple_median")
     if not s:
-        raise _err(ec.EMPTY_OPERAND, "empty tuple", "tuple_median")
+        raise HdlRuntimeError(ec.EMPTY_OPERAND, "empty tuple", "tuple_median")
     return s[len(s) // 2]
 
 
@@ -498,16 +492,16 @@ def select_rank(v, n):
     """select_rank(t, n): the element at position n of the sorted tuple."""
     s = _sorted_numbers_or_strings(v, "tuple_select_rank")
     if not s:
-        raise _err(ec.EMPTY_OPERAND, "empty tuple", "tuple_select_rank")
-    i = _single_int(n, 2)
-    return s[_index(i, len(s))]
+        raise HdlRuntimeError(ec.EMPTY_OPERAND, "empty tuple", "tuple_select_rank")
+    i = single_int(n, 2)
+    return s[check_index(i, len(s))]
 
 
 def cumul(v):
     """cumul(t): running sums; integers stay integers."""
-    if type(v) is _ND:
-        return _np_result(np.cumsum(v))
-    items = _seq(v)
+    if type(v) is ARRAY:
+        return array_result(np.cumsum(v))
+    items = elements(v)
     out, acc, is_int = [], 0, True
     for x in items:
         _num(x, "tuple_cumul")
@@ -516,7 +510,7 @@ def cumul(v):
             acc = float(acc)
         acc = acc + x
         if is_int:
-            acc = _wrap(acc) if not INT64_MIN <= acc <= INT64_MAX else acc
+            acc = wrap(acc) if not INT64_MIN <= acc <= INT64_MAX else acc
         out.append(acc)
     return canonical(out)
 
@@ -533,15 +527,15 @@ def _type_code(x) -> int:
         return STRING_TYPE
     if isinstance(x, Handle):
         return HANDLE_TYPE
-    raise _type_error(1, x, "control value", "tuple_type")
+    raise type_error(1, x, "control value", "tuple_type")
 
 
 def type_(v) -> int:
     """type(t): 1 integer, 2 real, 4 string, 16 handle, 8 mixed, 15 for the empty tuple."""
     t = type(v)
-    if t is _ND:
-        return INT_TYPE if v.dtype == _I64 else REAL_TYPE
-    items = _seq(v)
+    if t is ARRAY:
+        return INT_TYPE if v.dtype == INT64 else REAL_TYPE
+    items = elements(v)
     if not items:
         return ANY_TYPE
     codes = {_type_code(x) for x in items}
@@ -549,8 +543,8 @@ def type_(v) -> int:
 
 
 def type_elem(v):
-    if type(v) is _ND:
-        return _np_result(np.full(v.shape[0], INT_TYPE if v.dtype == _I64 else REAL_TYPE,
+    if type(v) is ARRAY:
+        return array_result(np.full(v.shape[0], INT_TYPE if v.dtype == INT64 else REAL_TYPE,
                                   dtype=np.int64))
     return _map1(v, _type_code)
 
@@ -570,8 +564,8 @@ is_handle = _type_test(HANDLE_TYPE)
 
 def _elem_test(pred):
     def fn(v):
-        if type(v) is _ND:
-            return _np_result(np.full(v.shape[0], 1 if pred(v[0].item()) else 0,
+        if type(v) is ARRAY:
+            return array_result(np.full(v.shape[0], 1 if pred(v[0].item()) else 0,
                                       dtype=np.int64))
         return _map1(v, lambda x: 1 if pred(x) else 0)
     return fn
@@ -597,12 +591,12 @@ def semantic_type(x) -> str:
         return "string"
     if isinstance(x, Handle):
         return x.type_name
-    raise _type_error(1, x, "control value", "tuple_sem_type")
+    raise type_error(1, x, "control value", "tuple_sem_type")
 
 
 def sem_type(v) -> str:
     """sem_type(t): 'integer', 'real', 'string', a handle's type, 'mixed'; 'any' for []."""
-    items = _seq(v)
+    items = elements(v)
     if not items:
         return "any"
     kinds = {semantic_type(x) for x in items}
@@ -617,7 +611,7 @@ def sem_type_elem(v):
 
 def _str_arg(x, operator, param=1):
     if type(x) is not str:
-        raise _type_error(param, x, "string", operator)
+        raise type_error(param, x, "string", operator)
     return x
 
 
@@ -635,20 +629,20 @@ def _strrchr1(s, c):
 
 def strchr(s, c):
     """strchr(s, c): first position of the first character of c in s, -1 if none."""
-    return _elementwise(s, c, _strchr1, "tuple_strchr")
+    return elementwise(s, c, _strchr1, "tuple_strchr")
 
 
 def strrchr(s, c):
-    return _elementwise(s, c, _strrchr1, "tuple_strrchr")
+    return elementwise(s, c, _strrchr1, "tuple_strrchr")
 
 
 def strstr(s, t):
-    return _elementwise(s, t, lambda a, b: _str_arg(a, "tuple_strstr").find(
+    return elementwise(s, t, lambda a, b: _str_arg(a, "tuple_strstr").find(
         _str_arg(b, "tuple_strstr", 2)), "tuple_strstr")
 
 
 def strrstr(s, t):
-    return _elementwise(s, t, lambda a, b: _str_arg(a, "tuple_strrstr").rfind(
+    return elementwise(s, t, lambda a, b: _str_arg(a, "tuple_strrstr").rfind(
         _str_arg(b, "tuple_strrstr", 2)), "tuple_strrstr")
 
 
@@ -659,25 +653,25 @@ def strlen(s):
 def _firstn1(s, n):
     _str_arg(s, "tuple_str_first_n")
     if type(n) is not int:
-        raise _type_error(2, n, "integer position", "tuple_str_first_n")
+        raise type_error(2, n, "integer position", "tuple_str_first_n")
     return s[:n + 1] if n >= 0 else ""
 
 
 def _lastn1(s, n):
     _str_arg(s, "tuple_str_last_n")
     if type(n) is not int:
-        raise _type_error(2, n, "integer position", "tuple_str_last_n")
+        raise type_error(2, n, "integer position", "tuple_str_last_n")
     return s[max(n, 0):]
 
 
 def str_firstn(s, n):
     """str_firstn(s, n): characters 0 … n of each string."""
-    return _elementwise(s, n, _firstn1, "tuple_str_first_n")
+    return elementwise(s, n, _firstn1, "tuple_str_first_n")
 
 
 def str_lastn(s, n):
     """str_lastn(s, n): characters n … end of each string."""
-    return _elementwise(s, n, _lastn1, "tuple_str_last_n")
+    return elementwise(s, n, _lastn1, "tuple_str_last_n")
 
 
 def str_replace(s, before, after):
@@ -693,9 +687,9 @@ def _single(v, operator, param):
     t = type(v)
     if t is int or t is float or t is str or isinstance(v, Handle):
         return v
-    items = _seq(v)
+    items = elements(v)
     if len(items) != 1:
-        raise _err(ec.wrong_number(param), "a single value expected", operator)
+        raise HdlRuntimeError(ec.wrong_number(param), "a single value expected", operator)
     return items[0]
 
 
@@ -710,11 +704,11 @@ def _split1(s, sep):
 
 def split(s, sep):
     """split(s, sep): substrings between any of the separator characters (no empty ones)."""
-    ls, lsep = _seq(s), _seq(sep)
+    ls, lsep = elements(s), elements(sep)
     if not ls or not lsep:
         return []
     if len(ls) != len(lsep) and 1 not in (len(ls), len(lsep)):
-        raise _err(ec.LENGTH_MISMATCH, "tuples of different lengths", "tuple_split")
+        raise HdlRuntimeError(ec.LENGTH_MISMATCH, "tuples of different lengths", "tuple_split")
     n = max(len(ls), len(lsep))
     out = []
     for k in range(n):
@@ -725,7 +719,7 @@ def split(s, sep):
 def join(t, sep):
     """join(t, sep): all elements as text, separated by sep."""
     separator = _str_arg(_single(sep, "tuple_join", 2), "tuple_join", 2)
-    return separator.join(to_text(x) for x in _seq(t))
+    return separator.join(to_text(x) for x in elements(t))
 
 
 def _expand_replacement(template: str):
@@ -769,7 +763,7 @@ def _expand_replacement(template: str):
 def regexp_match(t, expression):
     """regexp_match(s, re): the match (or the capture groups) per string, '' when none."""
     rx, _ = compile_regex(expression)
-    items = _seq(t)
+    items = elements(t)
     if len(items) == 1:
         s = _str_arg(items[0], "tuple_regexp_match")
         m = rx.search(s)
@@ -801,7 +795,7 @@ def regexp_select(t, expression):
     """regexp_select(t, re): the string elements that match ('invert_match': that do not)."""
     rx, options = compile_regex(expression)
     invert = "invert_match" in options
-    return canonical([s for s in _seq(t)
+    return canonical([s for s in elements(t)
                       if type(s) is str and (rx.search(s) is not None) != invert])
 
 
@@ -809,7 +803,7 @@ def regexp_test(t, expression):
     """regexp_test(t, re): number of matching string elements."""
     rx, options = compile_regex(expression)
     invert = "invert_match" in options
-    return sum(1 for s in _seq(t) if type(s) is str and (rx.search(s) is not None) != invert)
+    return sum(1 for s in elements(t) if type(s) is str and (rx.search(s) is not None) != invert)
 
 
 # ---- order and sets -------------------------------------------------------------
@@ -823,34 +817,34 @@ def _sort_key(items, operator):
         elif t is str:
             kinds.add("s")
         else:
-            raise _type_error(1, x, "number or string", operator)
+            raise type_error(1, x, "number or string", operator)
     if len(kinds) > 1:
-        raise _err(ec.WRONG_TYPE_1, "numbers and strings cannot be sorted together", operator)
+        raise HdlRuntimeError(ec.WRONG_TYPE_1, "numbers and strings cannot be sorted together", operator)
     return None
 
 
 def sort(v):
     """sort(t): increasing order (numbers, or strings by code point); stable."""
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         return np.sort(v, kind="stable")
-    items = _seq(v)
+    items = elements(v)
     _sort_key(items, "tuple_sort")
     return canonical(sorted(items))
 
 
 def sort_index(v):
     """sort_index(t): the indices that sort t (stable)."""
-    if type(v) is _ND:
-        return _np_result(np.argsort(v, kind="stable").astype(np.int64))
-    items = _seq(v)
+    if type(v) is ARRAY:
+        return array_result(np.argsort(v, kind="stable").astype(np.int64))
+    items = elements(v)
     _sort_key(items, "tuple_sort_index")
     return canonical(sorted(range(len(items)), key=items.__getitem__))
 
 
 def inverse(v):
-    if type(v) is _ND:
+    if type(v) is ARRAY:
         return v[::-1].copy()
-    items = _seq(v)
+    items = elements(v)
     return canonical(items[::-1])
 
 
@@ -879,34 +873,34 @@ def _set_sorted(items, operator):
 
 def union(a, b):
     """union(a, b): the elements of both, each once, sorted."""
-    return _set_sorted(_seq(a) + _seq(b), "tuple_union")
+    return _set_sorted(elements(a) + elements(b), "tuple_union")
 
 
 def intersection(a, b):
-    keys = {_set_key(x) for x in _seq(b)}
-    return _set_sorted([x for x in _seq(a) if _set_key(x) in keys], "tuple_intersection")
+    keys = {_set_key(x) for x in elements(b)}
+    return _set_sorted([x for x in elements(a) if _set_key(x) in keys], "tuple_intersection")
 
 
 def difference(a, b):
-    keys = {_set_key(x) for x in _seq(b)}
-    return _set_sorted([x for x in _seq(a) if _set_key(x) not in keys], "tuple_difference")
+    keys = {_set_key(x) for x in elements(b)}
+    return _set_sorted([x for x in elements(a) if _set_key(x) not in keys], "tuple_difference")
 
 
 def symmdiff(a, b):
-    ka = {_set_key(x) for x in _seq(a)}
-    kb = {_set_key(x) for x in _seq(b)}
-    return _set_sorted([x for x in _seq(a) if _set_key(x) not in kb]
-                       + [x for x in _seq(b) if _set_key(x) not in ka], "tuple_symmdiff")
+    ka = {_set_key(x) for x in elements(a)}
+    kb = {_set_key(x) for x in elements(b)}
+    return _set_sorted([x for x in elements(a) if _set_key(x) not in kb]
+                       + [x for x in elements(b) if _set_key(x) not in ka], "tuple_symmdiff")
 
 
 def uniq(v):
     """uniq(t): drops elements equal to their predecessor."""
-    items = _seq(v)
+    items = elements(v)
     out = []
     for x in items:
-        if not out or not _elem_eq(out[-1], x):
+        if not out or not element_equal(out[-1], x):
             out.append(x)
-    if type(v) is _ND and len(out) > 1:
+    if type(v) is ARRAY and len(out) > 1:
         return np.array(out, dtype=v.dtype)
     return canonical(out)
 
@@ -919,9 +913,9 @@ def subset(t, idx):
 
 def _indices(idx, operator, param=2):
     out = []
-    for i in _seq(idx):
+    for i in elements(idx):
         if type(i) is not int:
-            raise _type_error(param, i, "integer index", operator)
+            raise type_error(param, i, "integer index", operator)
         out.append(i)
     return out
 
@@ -929,22 +923,22 @@ def _indices(idx, operator, param=2):
 def remove(t, idx):
     """remove(t, I): t without the elements at the indices I (indices outside t are ignored)."""
     drop = set(_indices(idx, "tuple_remove"))
-    if type(t) is _ND:
+    if type(t) is ARRAY:
         keep = np.ones(t.shape[0], dtype=bool)
         valid = [i for i in drop if 0 <= i < t.shape[0]]
         keep[valid] = False
-        return _np_result(t[keep])
-    return canonical([x for k, x in enumerate(_seq(t)) if k not in drop])
+        return array_result(t[keep])
+    return canonical([x for k, x in enumerate(elements(t)) if k not in drop])
 
 
 def insert(t, i, v):
     """insert(t, i, v): v inserted before position i (i = |t| appends)."""
-    items = _seq(t)
-    i = _single_int(i, 2)
+    items = elements(t)
+    i = single_int(i, 2)
     if not 0 <= i <= len(items):
-        raise _err(ec.INDEX_OUT_OF_RANGE, f"insert position {i} out of range "
+        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"insert position {i} out of range "
                    f"(tuple of {len(items)} values)", "tuple_insert")
-    from .values import concat
+    from .access import concat
     return concat(select_range(t, 0, i - 1) if i else [], v,
                   select_range(t, i, len(items) - 1) if i < len(items) else [])
 
@@ -952,16 +946,16 @@ def insert(t, i, v):
 def replace(t, idx, v):
     """replace(t, I, v): the elements at I replaced by v (one value or one per index)."""
     indices = _indices(idx, "tuple_replace")
-    values = _seq(v)
+    values = elements(v)
     n = length(t)
     if not indices:
         return t
     if len(values) != 1 and len(values) != len(indices):
-        raise _err(ec.WRONG_NUMBER_3, f"{len(values)} values for {len(indices)} indices",
+        raise HdlRuntimeError(ec.WRONG_NUMBER_3, f"{len(values)} values for {len(indices)} indices",
                    "tuple_replace")
     for i in indices:
-        _index(i, n)
-    from .values import assign_at
+        check_index(i, n)
+    from .access import assign_at
     return assign_at(t, indices if len(indices) > 1 else indices[0], v)
 
 
@@ -971,48 +965,48 @@ def _find_all(items, pattern):
         return []
     first = pattern[0]
     return [k for k in range(len(items) - m + 1)
-            if _elem_eq(items[k], first) and all(_elem_eq(items[k + j], pattern[j])
+            if element_equal(items[k], first) and all(element_equal(items[k + j], pattern[j])
                                                  for j in range(1, m))]
 
 
 def find(t, pattern):
     """find(t, p): start indices of all occurrences of the sequence p in t; -1 if none."""
-    if type(t) is _ND:
-        P = _num_array(pattern)
+    if type(t) is ARRAY:
+        P = number_array(pattern)
         if P is not None and P.shape[0] == 1:
             hits = np.flatnonzero(t == P[0])
-            return _np_result(hits.astype(np.int64)) if hits.shape[0] else -1
-    hits = _find_all(_seq(t), _seq(pattern))
+            return array_result(hits.astype(np.int64)) if hits.shape[0] else -1
+    hits = _find_all(elements(t), elements(pattern))
     return canonical(hits) if hits else -1
 
 
 def find_first(t, pattern):
-    hits = _find_all(_seq(t), _seq(pattern))
+    hits = _find_all(elements(t), elements(pattern))
     return hits[0] if hits else -1
 
 
 def find_last(t, pattern):
-    hits = _find_all(_seq(t), _seq(pattern))
+    hits = _find_all(elements(t), elements(pattern))
     return hits[-1] if hits else -1
 
 
 def select_mask(t, mask):
     """select_mask(t, m): the elements whose mask value is not 0 (|m| = |t|)."""
-    items, m = _seq(t), _seq(mask)
+    items, m = elements(t), elements(mask)
     if len(items) != len(m):
-        raise _err(ec.LENGTH_MISMATCH, f"mask of {len(m)} values for a tuple of {len(items)}",
+        raise HdlRuntimeError(ec.LENGTH_MISMATCH, f"mask of {len(m)} values for a tuple of {len(items)}",
                    "tuple_select_mask")
     for x in m:
         if type(x) is not int:
-            raise _type_error(2, x, "integer mask value", "tuple_select_mask")
-    if type(t) is _ND:
-        return _np_result(t[np.array(m, dtype=bool)])
+            raise type_error(2, x, "integer mask value", "tuple_select_mask")
+    if type(t) is ARRAY:
+        return array_result(t[np.array(m, dtype=bool)])
     return canonical([x for x, k in zip(items, m) if k])
 
 
 def first_n(t, n):
     """first_n(t, n): elements 0 … n."""
-    n = _single_int(n, 2)
+    n = single_int(n, 2)
     size = length(t)
     if n < 0:
         return []
@@ -1021,7 +1015,7 @@ def first_n(t, n):
 
 def last_n(t, n):
     """last_n(t, n): elements n … end."""
-    n = _single_int(n, 2)
+    n = single_int(n, 2)
     size = length(t)
     if n >= size:
         return []
@@ -1030,9 +1024,9 @@ def last_n(t, n):
 
 def gen_tuple_const(n, value):
     """gen_tuple_const(n, v): n copies of the value v."""
-    n = _single_int(n, 1, "length")
+    n = single_int(n, 1, "length")
     if n < 0:
-        raise _err(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_gen_const")
+        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_gen_const")
     v = _single(value, "tuple_gen_const", 2)
     if n == 1:
         return v
@@ -1047,9 +1041,9 @@ def gen_sequence(start, end, step):
 
 def rand(n):
     """rand(n): n uniformly distributed reals in [0, 1)."""
-    n = _single_int(n, 1, "length")
+    n = single_int(n, 1, "length")
     if n < 0:
-        raise _err(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_rand")
+        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_rand")
     if n == 1:
         return RNG.random()
     r = RNG.random
@@ -1058,33 +1052,33 @@ def rand(n):
 
 def _repeat_count(num, operator):
     """Num of repeat/repeat_elem: one non-negative integer (a real without fraction is accepted)."""
-    items = _seq(num)
+    items = elements(num)
     if len(items) != 1:
-        raise _err(ec.WRONG_NUMBER_2, "the repetition count must be a single number", operator)
+        raise HdlRuntimeError(ec.WRONG_NUMBER_2, "the repetition count must be a single number", operator)
     n = items[0]
     if type(n) is float and n.is_integer():
         n = int(n)
     if type(n) is not int:
-        raise _type_error(2, n, "integer repetition count", operator)
+        raise type_error(2, n, "integer repetition count", operator)
     if n < 0:
-        raise _err(ec.WRONG_VALUE_2, f"negative repetition count {n}", operator)
+        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"negative repetition count {n}", operator)
     return n
 
 
 def repeat(t, num):
     """repeat(t, n): the whole tuple n times ([] for n = 0 or an empty t)."""
     n = _repeat_count(num, "tuple_repeat")
-    if type(t) is _ND:
-        return _np_result(np.tile(t, n))
-    return canonical(_seq(t) * n)
+    if type(t) is ARRAY:
+        return array_result(np.tile(t, n))
+    return canonical(elements(t) * n)
 
 
 def repeat_elem(t, num):
     """repeat_elem(t, n): each element n times in a row."""
     n = _repeat_count(num, "tuple_repeat_elem")
-    if type(t) is _ND:
-        return _np_result(np.repeat(t, n))
-    return canonical([x for x in _seq(t) for _ in range(n)])
+    if type(t) is ARRAY:
+        return array_result(np.repeat(t, n))
+    return canonical([x for x in elements(t) for _ in range(n)])
 
 
 def environment(name):

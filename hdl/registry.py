@@ -22,6 +22,8 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .errors import HdlRuntimeError
+
 ENTRY_POINT_GROUP = "hdl.operators"
 
 
@@ -54,6 +56,31 @@ class Operator:
     def signature(self) -> str:
         return format_signature(self.name, [self.iconic_in, self.iconic_out, self.control_in,
                                             self.control_out])
+
+    def __call__(self, *args):
+        """Call the operator from Python, with its errors named as the compiled program names them."""
+        try:
+            return self.function(*args)
+        except HdlRuntimeError as error:
+            raise blame(error, self.name, self.control_in) from None
+
+
+def blame(error: HdlRuntimeError, name: str, control_in: list[str] | None = None) -> HdlRuntimeError:
+    """Name the operator `name` that was called on an error raised inside it.
+
+    An error the argument layer raised about one of the operator's own
+    control inputs (`param` set, no operator named yet) also gets that
+    parameter's name from the signature in front of its message.
+    """
+    if error.operator is None and error.param is not None:
+        if control_in is None:
+            op = REGISTRY.operators.get(name)
+            control_in = op.control_in if op is not None else []
+        if 1 <= error.param <= len(control_in):
+            error.message = f"{control_in[error.param - 1]}: {error.message}"
+            error.args = (error.message,)
+    error.operator = name
+    return error
 
 
 def format_signature(name: str, groups: list[list[str]]) -> str:

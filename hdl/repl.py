@@ -44,16 +44,19 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from . import nodes as n
-from . import runtime as rt
 from . import values as _v
 from .blocks import build_blocks
-from .compiler import ProcedureCompiler
+from .dump import to_json
 from .errors import HdlError, HdlRuntimeError, HdlSyntaxError, HdlSyntaxErrors
 from .functions import FUNCTIONS, semantic_type
 from .loader import LoadedFile, load_file
 from .parser import encode_string, parse_lines
+from .procedure_path import procedure_catalogue
+from .program import Program, statements_entry
 from .registry import REGISTRY
-from .source import Interface, Line, Procedure, SourceFile
+from .source import Line, SourceFile
+from .support import ProgramExit, main_variables
+from .tracebacks import code_info, to_runtime_error
 
 INPUT_FILE = "<input>"
 HISTORY_ENV = "HDL_HISTORY"
@@ -102,7 +105,7 @@ class AbortRun(BaseException):
 class Frame:
     """One prompt level: the top prompt, or a stop () inside a running program."""
 
-    program: rt.Program
+    program: Program
     variables: dict
     depth: int = 0
     where: str = ""
@@ -131,10 +134,10 @@ class Frame:
         self.statements, self.texts, self.pending, self.open_blocks = [], [], "", 0
 
 
-def empty_program(proc_paths=()) -> rt.Program:
+def empty_program(proc_paths=()) -> Program:
     """A program with no procedures: calls find operators and the procedure path."""
     loaded = LoadedFile(SourceFile(os.path.join(os.getcwd(), INPUT_FILE)), {})
-    return rt.Program(loaded, list(proc_paths))
+    return Program(loaded, list(proc_paths))
 
 
 class Session:
@@ -160,7 +163,7 @@ class Session:
         self.finished = False
         start = empty_program(self.proc_paths)
         if program is not None:
-            start = rt.Program(load_file(program), self.proc_paths)
+            start = Program(load_file(program), self.proc_paths)
         self.context = start.context
         self.context.stop_hook = self._on_stop
         self.frames.append(Frame(start, {}))
@@ -173,7 +176,7 @@ class Session:
         return self.frames[-1].variables
 
     @property
-    def program(self) -> rt.Program:
+    def program(self) -> Program:
         return self.frames[0].program
 
     def feed(self, text: str) -> str:
@@ -316,12 +319,9 @@ class Session:
 
     def execute(self, frame: Frame, statements: list, source_lines: dict | None = None) -> None:
         """Compile `statements` as a main procedure on the frame's variables and run it."""
-        body = n.ProcedureBody("main", None, statements)
-        program = frame.program
-        compiler = ProcedureCompiler(body, Interface(), program.resolve, FUNCTIONS.keys(),
-                                 python_name="proc_main")
+        entry = statements_entry(statements, INPUT_FILE)
         try:
-            compiled = compiler.compile_main(list(frame.variables))
+            function = frame.program.main_function(entry, list(frame.variables))
         except HdlSyntaxError as exc:
             errors = exc.errors if isinstance(exc, HdlSyntaxErrors) else [exc]
             for error in errors:
@@ -329,23 +329,18 @@ class Session:
                     error.source_line = source_lines.get(error.line)
             self.complain(exc.format())
             return
-        entry = rt.ProcedureEntry("main", LoadedFile(SourceFile(INPUT_FILE), {"main": body}),
-                                  Procedure("main"), "local")
-        variables = self._run_compiled(program, entry, compiled, frame.variables, typed=True)
+        variables = self._run(function, frame.variables, typed=True)
         frame.variables.clear()
         frame.variables.update(variables)
 
-    def _run_compiled(self, program: rt.Program, entry, compiled, preset: dict, typed: bool) -> dict:
-        """Load and call a compiled main; report any error; return the variables it leaves."""
-        key = f"<hdl {entry.loaded.path}:{entry.name}>"
-        saved = rt.LINE_MAPS.get(key)  # a nested prompt reuses the name: restore it afterwards
-        function = program._load(entry, compiled)
+    def _run(self, function, preset: dict, typed: bool) -> dict:
+        """Call a compiled main; report any error; return the variables it leaves."""
         code = function.__code__
         try:
             return function(self.context, dict(preset))
         except QuitSession:
             raise
-        except rt.ProgramExit as exc:
+        except ProgramExit as exc:
             variables = _recover(exc, code, exc.variables or preset)
             if typed and len(self.frames) == 1:  # exit () at the top prompt ends the session
                 self.frames[0].variables.clear()
@@ -362,7 +357,7 @@ class Session:
                 variables.update(exc.variables)
             return variables
         except KeyboardInterrupt as exc:
-            error = rt.to_runtime_error(HdlRuntimeError(0, "interrupted (Ctrl-C)").with_traceback(
+            error = to_runtime_error(HdlRuntimeError(0, "interrupted (Ctrl-C)").with_traceback(
                 exc.__traceback__))
             self.complain(f"{error.location()}: interrupted (Ctrl-C); the variables are kept as "
                           f"they were there")
@@ -370,11 +365,8 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - every error is reported and the session goes on
             if os.environ.get("HDL_DEBUG") and not isinstance(exc, HdlError):
                 traceback.print_exception(exc, file=self.err)
-            self.complain(rt.to_runtime_error(exc).format())
+            self.complain(to_runtime_error(exc).format())
             return _recover(exc, code, preset)
-        finally:
-            if saved is not None:
-                rt.LINE_MAPS[key] = saved
 
     def run_program(self, frame: Frame, path: str | None) -> None:
         """`:run [FILE]`: load a program, make it the session's, run its main into the frame."""
@@ -391,7 +383,7 @@ class Session:
         except OSError as exc:
             self.complain(f"{path}: {exc.strerror or exc}")
             return
-        program = rt.Program(loaded, self.proc_paths)
+        program = Program(loaded, self.proc_paths)
         program.context = self.context  # one context: globals and windows live on
         previous = self.context.program
         self.context.program = program
@@ -401,7 +393,7 @@ class Session:
             if frame.depth:  # a run from a stop (): the stopped program is current again after it
                 self.context.program = previous
 
-    def _run_main(self, frame: Frame, program: rt.Program, path: str) -> None:
+    def _run_main(self, frame: Frame, program: Program, path: str) -> None:
         if frame.depth == 0:
             frame.program = program
             self.program_path = path
@@ -409,14 +401,12 @@ class Session:
         if entry is None:
             self.complain(f"{path} has no main procedure (its procedures are callable now)")
             return
-        compiler = ProcedureCompiler(entry.body, entry.source.interface, program.resolve,
-                                     FUNCTIONS.keys(), python_name="proc_main")
         try:
-            compiled = compiler.compile_main([])
+            function = program.main_function(entry, [])
         except HdlSyntaxError as exc:
             self.complain(exc.format())
             return
-        variables = self._run_compiled(program, entry, compiled, {}, typed=False)
+        variables = self._run(function, {}, typed=False)
         frame.variables.update(variables)
 
     def _on_stop(self, variables: dict, line: int = 0):
@@ -437,7 +427,7 @@ class Session:
                    if name not in variables or variables[name] is not value}
         return changed
 
-    def _running_program_for(self, outer: Frame) -> rt.Program:
+    def _running_program_for(self, outer: Frame) -> Program:
         return self.context.program if self.context.program is not None else outer.program
 
     # ---- commands
@@ -554,7 +544,7 @@ class Session:
 
     def catalogue(self) -> list:
         if self._catalogue is None:
-            self._catalogue = rt.procedure_catalogue(self.proc_paths)
+            self._catalogue = procedure_catalogue(self.proc_paths)
         return self._catalogue
 
     def names(self) -> list[str]:
@@ -668,7 +658,7 @@ def _recover(exc: BaseException, code, fallback: dict) -> dict:
         seen.add(id(exc))
         for frame, _ in traceback.walk_tb(exc.__traceback__):
             if frame.f_code is code:
-                return rt.main_variables(frame.f_locals)
+                return main_variables(frame.f_locals)
         exc = exc.__cause__ or exc.__context__
     return dict(fallback)
 
@@ -677,9 +667,9 @@ def _stopped_where(line: int):
     """(file:procedure:line, code) of the compiled HDevelop frame that called stop ()."""
     frame = sys._getframe(1)
     while frame is not None:
-        info = rt.LINE_MAPS.get(frame.f_code.co_filename)
+        info = code_info(frame.f_code)
         if info is not None:
-            file, procedure = info[0], info[1]
+            file, procedure = info.file, info.procedure
             if os.path.isabs(file) and not os.path.relpath(file).startswith(".."):
                 file = os.path.relpath(file)
             return f"{file}:{procedure}:{line}", frame.f_code
@@ -757,15 +747,15 @@ def element_text(x) -> str:
 
 def _elements(value, limit: int | None = None) -> tuple[list, int]:
     """(the first `limit` elements, the length) of a control tuple."""
-    if type(value) is _v._ND:
+    if type(value) is _v.ARRAY:
         return (value[:limit] if limit else value).tolist(), len(value)
-    items = _v._seq(value)
+    items = _v.elements(value)
     return (items[:limit] if limit else items), len(items)
 
 
 def _iconic_items(value) -> list[dict]:
     """to_json's description of each object, with the pixel type of images added."""
-    items = _v.to_json(value)["iconic"]
+    items = to_json(value)["iconic"]
     objects = value.items if isinstance(value, _v.ObjectTuple) else [value]
     for item, obj in zip(items, objects):
         ptype = getattr(obj, "ptype", None)
@@ -794,7 +784,7 @@ def type_text(value) -> str:
             depth, inner = depth + 1, inner[0].items
         return f"vector({depth}) of {len(value.items)}"
     if isinstance(value, (_v.ObjectTuple, _v.IconicObject)):
-        items = _v.to_json(value)["iconic"]
+        items = to_json(value)["iconic"]
         kinds = sorted({i.get("type") or "object" for i in items})
         if len(items) == 1:
             return kinds[0]

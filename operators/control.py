@@ -3,7 +3,7 @@
 from hdl import values as v
 from hdl.errors import HdlRuntimeError
 from hdl.registry import operator
-from hdl.runtime import EXCEPTION_SLOTS, SYSTEM_LAYOUT_LENGTH
+from hdl.support import EXCEPTION_SLOTS, SYSTEM_LAYOUT_LENGTH
 
 ASSERTION_FAILED = 30999
 

@@ -41,7 +41,7 @@ def _dict(handle, op, param=1) -> v.DictHandle:
         if isinstance(d, v.Handle):
             raise _err(ec.WRONG_HANDLE_TYPE, f"dict handle expected, got a handle of type "
                        f"'{d.type_name}'", op)
-        raise _err(ec.wrong_type(param), f"dict handle expected, got {v._describe(d)}", op)
+        raise _err(ec.wrong_type(param), f"dict handle expected, got {v.describe(d)}", op)
     if not d.valid:
         raise _err(ec.HANDLE_CLEARED, "the dict handle has been cleared", op)
     return d
@@ -50,7 +50,7 @@ def _dict(handle, op, param=1) -> v.DictHandle:
 def _key1(x, op, param):
     if type(x) is str or type(x) is int:
         return x
-    raise _err(ec.wrong_type(param), f"a key must be a string or an integer, got {v._describe(x)}", op)
+    raise _err(ec.wrong_type(param), f"a key must be a string or an integer, got {v.describe(x)}", op)
 
 
 def _one_key(key, op, param=2):
@@ -76,7 +76,7 @@ def _gen_params(names, values, op, name_param, value_param) -> list[tuple[str, o
                    "values", op)
     for n in names:
         if type(n) is not str:
-            raise _err(ec.wrong_type(name_param), f"parameter names are strings, got {v._describe(n)}", op)
+            raise _err(ec.wrong_type(name_param), f"parameter names are strings, got {v.describe(n)}", op)
     return list(zip(names, values))
 
 
@@ -173,7 +173,7 @@ def get_dict_param(dict_handle, gen_param_name, key):
         raise _err(ec.wrong_number(2), "exactly one parameter name expected", op)
     name = names[0]
     if type(name) is not str:
-        raise _err(ec.wrong_type(2), f"parameter name expected, got {v._describe(name)}", op)
+        raise _err(ec.wrong_type(2), f"parameter name expected, got {v.describe(name)}", op)
     keys = _keys(key, op, 3)
     if name == "keys":
         if keys:
@@ -275,7 +275,7 @@ def _filename(x, op, param=1) -> str:
     if len(items) != 1:
         raise _err(ec.wrong_number(param), "one file name expected", op)
     if type(items[0]) is not str:
-        raise _err(ec.wrong_type(param), f"file name expected, got {v._describe(items[0])}", op)
+        raise _err(ec.wrong_type(param), f"file name expected, got {v.describe(items[0])}", op)
     if not items[0]:
         raise _err(ec.wrong_value(param), "empty file name", op)
     return items[0]
@@ -401,7 +401,7 @@ def json_to_dict(json_string, gen_param_name, gen_param_value):
     result = []
     for text in v.as_list(json_string):
         if type(text) is not str:
-            raise _err(ec.wrong_type(1), f"JSON string expected, got {v._describe(text)}", op)
+            raise _err(ec.wrong_type(1), f"JSON string expected, got {v.describe(text)}", op)
         try:
             result.append(hdict.from_json_text(text, options))
         except hdict.HdictError as exc:

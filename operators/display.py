@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 
+from hdl import arithmetic as ar
 from hdl import display as dp
 from hdl import errorcodes as ec
 from hdl import iconic as ic
@@ -326,7 +327,7 @@ def _text_params(names, values, name: str, param: int) -> dict:
 
 
 def _disp_text(window, string, coord, row, column, color, names, values, name: str, offset: int):
-    lines = [v.to_text(x) for x in v.as_list(string)]
+    lines = [ar.to_text(x) for x in v.as_list(string)]
     expanded = []
     for line in lines:
         expanded.extend(line.split("\n"))

@@ -30,7 +30,7 @@ def _model(handle, op, param=1):
         raise _err(ec.wrong_number(param), f"exactly one model handle expected, got {len(items)}", op)
     h = items[0]
     if not isinstance(h, DLModelHandle):
-        raise _err(ec.wrong_type(param), f"DL model handle expected, got {v._describe(h)}", op)
+        raise _err(ec.wrong_type(param), f"DL model handle expected, got {v.describe(h)}", op)
     if not h.valid or h.model is None:
         raise _err(ec.HANDLE_CLEARED, "the DL model handle was cleared", op)
     return h.model
@@ -40,7 +40,7 @@ def _str(value, param, op, what):
     items = v.as_list(value)
     if len(items) != 1 or type(items[0]) is not str:
         raise _err(ec.wrong_type(param) if len(items) == 1 else ec.wrong_number(param),
-                   f"{what}: one string expected, got {v._describe(value)}", op)
+                   f"{what}: one string expected, got {v.describe(value)}", op)
     return items[0]
 
 
@@ -51,7 +51,7 @@ def _batch(value, op, param=2):
     for i, x in enumerate(items):
         if not isinstance(x, v.DictHandle):
             raise _err(ec.wrong_type(param), f"element {i} of DLSampleBatch is "
-                       f"{v._describe(x)}, a DLSample dict handle is expected", op)
+                       f"{v.describe(x)}, a DLSample dict handle is expected", op)
         if not x.valid:
             raise _err(ec.HANDLE_CLEARED, f"element {i} of DLSampleBatch is a cleared dict", op)
     return items
@@ -117,7 +117,7 @@ def clear_dl_model(dl_model_handle):
     """Frees the models (a tuple of handles is accepted)."""
     for h in v.as_list(dl_model_handle):
         if not isinstance(h, DLModelHandle):
-            raise _err(ec.wrong_type(1), f"DL model handle expected, got {v._describe(h)}",
+            raise _err(ec.wrong_type(1), f"DL model handle expected, got {v.describe(h)}",
                        "clear_dl_model")
         h.clear()
 

@@ -13,6 +13,7 @@ import locale
 import os
 import re
 
+from hdl import arithmetic as ar
 from hdl import errorcodes as ec
 from hdl import values as v
 from hdl.atomic import atomic_write_text
@@ -40,7 +41,7 @@ def _string(x, op, param, what="file name", allow_empty=False) -> str:
         raise _err(ec.wrong_number(param), f"one {what} expected, got {len(items)} values", op)
     s = items[0]
     if type(s) is not str:
-        raise _err(ec.wrong_type(param), f"{what} expected, got {v._describe(s)}", op)
+        raise _err(ec.wrong_type(param), f"{what} expected, got {v.describe(s)}", op)
     if not s and not allow_empty:
         raise _err(ec.wrong_value(param), f"empty {what}", op)
     return s
@@ -104,7 +105,7 @@ def open_file(file_name, file_type):
         raise _err(ec.wrong_number(2), "a file type, optionally with an encoding, expected", op)
     for t in types:
         if type(t) is not str:
-            raise _err(ec.wrong_type(2), f"file type expected, got {v._describe(t)}", op)
+            raise _err(ec.wrong_type(2), f"file type expected, got {v.describe(t)}", op)
     modes = [t for t in types if t in _MODES]
     encodings = [t for t in types if t in _ENCODINGS]
     if len(modes) != 1 or len(modes) + len(encodings) != len(types):
@@ -149,7 +150,7 @@ def _file(handle, op, param=1, reading=None, text=None) -> FileHandle:
         if isinstance(h, v.Handle):
             raise _err(ec.WRONG_HANDLE_TYPE, f"file handle expected, got a handle of type "
                        f"'{h.type_name}'", op)
-        raise _err(ec.wrong_type(param), f"file handle expected, got {v._describe(h)}", op)
+        raise _err(ec.wrong_type(param), f"file handle expected, got {v.describe(h)}", op)
     if not h.valid:
         raise _err(ec.HANDLE_CLEARED, "the file handle has been closed", op)
     if reading is True and "r" not in h.mode:
@@ -187,7 +188,7 @@ def fwrite_string(file_handle, string):
     for x in v.as_list(string):
         if isinstance(x, v.Handle):
             raise _err(ec.wrong_type(2), "handles cannot be written", op)
-        parts.append(v.to_text(x))
+        parts.append(ar.to_text(x))
     _write(h, "".join(parts), op)
 
 
@@ -258,7 +259,7 @@ def fwrite_bytes(file_handle, data):
     items = v.as_list(data)
     for x in items:
         if type(x) is not int:
-            raise _err(ec.wrong_type(2), f"byte values are integers, got {v._describe(x)}", op)
+            raise _err(ec.wrong_type(2), f"byte values are integers, got {v.describe(x)}", op)
         if not 0 <= x <= 255:
             raise _err(ec.wrong_value(2), f"byte value {x} outside 0…255", op)
     try:
@@ -364,7 +365,7 @@ def list_files(directory, options):
     max_files = MAX_FILES_DEFAULT
     for opt in v.as_list(options):
         if type(opt) is not str:
-            raise _err(ec.wrong_type(2), f"option strings expected, got {v._describe(opt)}", op)
+            raise _err(ec.wrong_type(2), f"option strings expected, got {v.describe(opt)}", op)
         m = _LIMIT_OPTION.match(opt.strip())
         if opt == "files":
             want_files = True
@@ -454,7 +455,7 @@ def write_tuple(tuple_, file_name):
         elif t is str:
             lines.append("s " + json.dumps(x, ensure_ascii=False))
         else:
-            raise _err(ec.wrong_type(1), f"a tuple file cannot hold a {v._describe(x)}", op)
+            raise _err(ec.wrong_type(1), f"a tuple file cannot hold a {v.describe(x)}", op)
     try:
         atomic_write_text(path, "\n".join(lines) + "\n")
     except OSError as exc:

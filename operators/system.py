@@ -107,11 +107,11 @@ def set_system(system_parameter, value):
     checked = []
     for name, x in zip(names, values):
         if type(name) is not str:
-            raise _err(ec.wrong_type(1), f"parameter name expected, got {v._describe(name)}", op)
+            raise _err(ec.wrong_type(1), f"parameter name expected, got {v.describe(name)}", op)
         if name not in _PARAMETERS:
             raise _err(ec.wrong_value(1), f"unknown or read-only system parameter {name!r}", op)
         if isinstance(x, v.Handle):
-            raise _err(ec.wrong_type(2), f"bad value for {name!r}: {v._describe(x)}", op)
+            raise _err(ec.wrong_type(2), f"bad value for {name!r}: {v.describe(x)}", op)
         if not _PARAMETERS[name][1](x):
             raise _err(ec.wrong_value(2), f"bad value {x!r} for system parameter {name!r}", op)
         checked.append((name, x))
@@ -130,7 +130,7 @@ def get_system(query):
         raise _err(ec.wrong_number(1), "exactly one query expected", op)
     name = names[0]
     if type(name) is not str:
-        raise _err(ec.wrong_type(1), f"parameter name expected, got {v._describe(name)}", op)
+        raise _err(ec.wrong_type(1), f"parameter name expected, got {v.describe(name)}", op)
     if name == "?":
         return sorted(list(_PARAMETERS) + list(_READ_ONLY))
     if name in _READ_ONLY:
@@ -156,7 +156,7 @@ def wait_seconds(seconds):
         raise _err(ec.wrong_number(1), "one number of seconds expected", op)
     s = items[0]
     if type(s) is not int and type(s) is not float:
-        raise _err(ec.wrong_type(1), f"number expected, got {v._describe(s)}", op)
+        raise _err(ec.wrong_type(1), f"number expected, got {v.describe(s)}", op)
     if not s >= 0 or s == float("inf"):
         raise _err(ec.wrong_value(1), f"bad number of seconds {s!r}", op)
     time.sleep(s)
@@ -179,7 +179,7 @@ def system_call(command):
     if len(items) != 1:
         raise _err(ec.wrong_number(1), "one command expected", op)
     if type(items[0]) is not str:
-        raise _err(ec.wrong_type(1), f"command string expected, got {v._describe(items[0])}", op)
+        raise _err(ec.wrong_type(1), f"command string expected, got {v.describe(items[0])}", op)
     try:
         subprocess.run(items[0], shell=True, check=False)
     except OSError as exc:

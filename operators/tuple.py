@@ -18,6 +18,9 @@ import sys
 
 import numpy as np
 
+from hdl import access as ac
+from hdl import arithmetic as ar
+from hdl import strings as st
 from hdl import errorcodes as ec
 from hdl import functions as f
 from hdl import values as v
@@ -78,7 +81,7 @@ def _count(x, param: int, what: str = "count") -> int:
             raise _err(ec.wrong_value(param), f"{what} {n!r} is not an integer value")
         n = int(n)
     elif type(n) is not int:
-        raise _err(ec.wrong_type(param), f"{what} must be a number, got {v._describe(n)}")
+        raise _err(ec.wrong_type(param), f"{what} must be a number, got {v.describe(n)}")
     if n < 0:
         raise _err(ec.wrong_value(param), f"negative {what} {n}")
     return n
@@ -86,16 +89,16 @@ def _count(x, param: int, what: str = "count") -> int:
 
 # ---- Arithmetic -------------------------------------------------------------
 
-_op("tuple_add ( : : S1, S2 : Sum)", v.add,
+_op("tuple_add ( : : S1, S2 : Sum)", ar.add,
     "S1 + S2: numbers add (integers wrap at 64 bit); with a string on either side the "
     "elements are concatenated as text.")
-_op("tuple_sub ( : : D1, D2 : Diff)", v.sub, "D1 - D2, element-wise (tuple rule).")
-_op("tuple_mult ( : : P1, P2 : Prod)", v.mul, "P1 * P2, element-wise (tuple rule).")
-_op("tuple_div ( : : Q1, Q2 : Quot)", v.div,
+_op("tuple_sub ( : : D1, D2 : Diff)", ar.sub, "D1 - D2, element-wise (tuple rule).")
+_op("tuple_mult ( : : P1, P2 : Prod)", ar.mul, "P1 * P2, element-wise (tuple rule).")
+_op("tuple_div ( : : Q1, Q2 : Quot)", ar.div,
     "Q1 / Q2: truncating division for two integers, real otherwise; division by 0 is #1302.")
-_op("tuple_mod ( : : T1, T2 : Mod)", v.mod,
+_op("tuple_mod ( : : T1, T2 : Mod)", ar.mod,
     "T1 % T2 for integers; the result has the sign of T1 (C semantics).")
-_op("tuple_neg ( : : T : Neg)", v.neg, "-T; integers stay integers.")
+_op("tuple_neg ( : : T : Neg)", ar.neg, "-T; integers stay integers.")
 _op("tuple_abs ( : : T : Abs)", f.abs, "abs(T): integers stay integers.")
 _op("tuple_fabs ( : : T : Abs)", f.fabs, "fabs(T): always reals.")
 _op("tuple_ceil ( : : T : Ceil)", f.ceil, "ceil(T) as reals.")
@@ -144,40 +147,40 @@ _op("tuple_cumul ( : : Tuple : Cumul)", f.cumul, "Running sums; integers stay in
 
 # ---- Bit operations -----------------------------------------------------------
 
-_op("tuple_band ( : : T1, T2 : BAnd)", v.band, "Bitwise and of integers.")
-_op("tuple_bor ( : : T1, T2 : BOr)", v.bor, "Bitwise or of integers.")
-_op("tuple_bxor ( : : T1, T2 : BXor)", v.bxor, "Bitwise exclusive or of integers.")
-_op("tuple_bnot ( : : T : BNot)", v.bnot, "Bitwise complement of integers.")
-_op("tuple_lsh ( : : T, Shift : Lsh)", v.lsh,
+_op("tuple_band ( : : T1, T2 : BAnd)", ar.band, "Bitwise and of integers.")
+_op("tuple_bor ( : : T1, T2 : BOr)", ar.bor, "Bitwise or of integers.")
+_op("tuple_bxor ( : : T1, T2 : BXor)", ar.bxor, "Bitwise exclusive or of integers.")
+_op("tuple_bnot ( : : T : BNot)", ar.bnot, "Bitwise complement of integers.")
+_op("tuple_lsh ( : : T, Shift : Lsh)", ar.lsh,
     "Left shift (64-bit wrap; a shift of 64 or more gives 0; a negative shift is #1302).")
-_op("tuple_rsh ( : : T, Shift : Rsh)", v.rsh,
+_op("tuple_rsh ( : : T, Shift : Rsh)", ar.rsh,
     "Arithmetic right shift; a negative shift is #1302.")
 
 # ---- Comparison -----------------------------------------------------------------
 
-_op("tuple_equal ( : : T1, T2 : Equal)", v.eq,
+_op("tuple_equal ( : : T1, T2 : Equal)", ar.eq,
     "1 if both tuples have the same length and equal elements (1 == 1.0, 1 != '1').")
-_op("tuple_not_equal ( : : T1, T2 : Nequal)", v.ne, "Negation of tuple_equal.")
-_op("tuple_less ( : : T1, T2 : Less)", v.lt,
+_op("tuple_not_equal ( : : T1, T2 : Nequal)", ar.ne, "Negation of tuple_equal.")
+_op("tuple_less ( : : T1, T2 : Less)", ar.lt,
     "Lexicographic order of whole tuples; a number against a string is #1202.")
-_op("tuple_less_equal ( : : T1, T2 : Lesseq)", v.le, "Lexicographic T1 <= T2.")
-_op("tuple_greater ( : : T1, T2 : Greater)", v.gt, "Lexicographic T1 > T2.")
-_op("tuple_greater_equal ( : : T1, T2 : Greatereq)", v.ge, "Lexicographic T1 >= T2.")
-_op("tuple_equal_elem ( : : T1, T2 : Equal)", v.eq_elem,
+_op("tuple_less_equal ( : : T1, T2 : Lesseq)", ar.le, "Lexicographic T1 <= T2.")
+_op("tuple_greater ( : : T1, T2 : Greater)", ar.gt, "Lexicographic T1 > T2.")
+_op("tuple_greater_equal ( : : T1, T2 : Greatereq)", ar.ge, "Lexicographic T1 >= T2.")
+_op("tuple_equal_elem ( : : T1, T2 : Equal)", ar.eq_elem,
     "Element-wise equality (tuple rule), 0/1 per element; a number never equals a string.")
-_op("tuple_not_equal_elem ( : : T1, T2 : Nequal)", v.ne_elem, "Element-wise inequality.")
-_op("tuple_less_elem ( : : T1, T2 : Less)", v.lt_elem, "Element-wise T1 < T2.")
-_op("tuple_less_equal_elem ( : : T1, T2 : Lesseq)", v.le_elem, "Element-wise T1 <= T2.")
-_op("tuple_greater_elem ( : : T1, T2 : Greater)", v.gt_elem, "Element-wise T1 > T2.")
-_op("tuple_greater_equal_elem ( : : T1, T2 : Greatereq)", v.ge_elem, "Element-wise T1 >= T2.")
+_op("tuple_not_equal_elem ( : : T1, T2 : Nequal)", ar.ne_elem, "Element-wise inequality.")
+_op("tuple_less_elem ( : : T1, T2 : Less)", ar.lt_elem, "Element-wise T1 < T2.")
+_op("tuple_less_equal_elem ( : : T1, T2 : Lesseq)", ar.le_elem, "Element-wise T1 <= T2.")
+_op("tuple_greater_elem ( : : T1, T2 : Greater)", ar.gt_elem, "Element-wise T1 > T2.")
+_op("tuple_greater_equal_elem ( : : T1, T2 : Greatereq)", ar.ge_elem, "Element-wise T1 >= T2.")
 
 # ---- Logical operations -----------------------------------------------------------
 
-_op("tuple_and ( : : T1, T2 : And)", v.and_,
+_op("tuple_and ( : : T1, T2 : And)", ar.and_,
     "Logical and of integers (0/1); an empty operand is an error, unlike the arithmetic.")
-_op("tuple_or ( : : T1, T2 : Or)", v.or_, "Logical or of integers (0/1).")
-_op("tuple_xor ( : : T1, T2 : Xor)", v.xor, "Logical exclusive or of integers (0/1).")
-_op("tuple_not ( : : T : Not)", v.not_, "Logical not of integers (0/1).")
+_op("tuple_or ( : : T1, T2 : Or)", ar.or_, "Logical or of integers (0/1).")
+_op("tuple_xor ( : : T1, T2 : Xor)", ar.xor, "Logical exclusive or of integers (0/1).")
+_op("tuple_not ( : : T : Not)", ar.not_, "Logical not of integers (0/1).")
 
 # ---- Conversion --------------------------------------------------------------------
 
@@ -192,14 +195,14 @@ _op("tuple_chrt ( : : T : Chrt)", f.chrt,
     "Character codes to one string; a 0 ends a string and stays as the integer 0.")
 _op("tuple_ord ( : : T : Ord)", f.ord_, "Code of each one-character string.")
 _op("tuple_ords ( : : T : Ords)", f.ords, "Codes of all characters of all strings; integers are copied through.")
-_op("tuple_string ( : : T, Format : String)", v.format_value,
+_op("tuple_string ( : : T, Format : String)", st.format_value,
     "T $ Format: C printf conversion without the % (see docs/semantics.md, Formatting).")
 _op("tuple_is_number ( : : T : IsNumber)", f.is_number,
     "1 per element that is a number or a string holding one.")
 
 # ---- Creation -------------------------------------------------------------------------
 
-_op("tuple_concat ( : : T1, T2 : Concat)", v.concat, "[T1, T2].")
+_op("tuple_concat ( : : T1, T2 : Concat)", ac.concat, "[T1, T2].")
 _op("tuple_gen_sequence ( : : Start, End, Step : Sequence)", f.gen_sequence,
     "[Start:Step:End]: End inclusive when reached; step 0 or away from End is #1303.")
 
@@ -254,7 +257,7 @@ def tuple_constant(name):
     if len(items) != 1:
         raise _err(ec.WRONG_NUMBER_1, "a single constant name expected")
     if type(items[0]) is not str:
-        raise _err(ec.WRONG_TYPE_1, f"constant name expected, got {v._describe(items[0])}")
+        raise _err(ec.WRONG_TYPE_1, f"constant name expected, got {v.describe(items[0])}")
     try:
         return _CONSTANTS[items[0]]
     except KeyError:
@@ -301,10 +304,10 @@ def tuple_histo_range(t, lo, hi, num_bins):
     items = v.as_list(t)
     for x in items:
         if type(x) is not int and type(x) is not float:
-            raise _err(ec.WRONG_TYPE_1, f"number expected, got {v._describe(x)}")
-    lo = v._single_num(lo, 2, "tuple_histo_range")
-    hi = v._single_num(hi, 3, "tuple_histo_range")
-    n = v._single_int(num_bins, 4, "number of bins")
+            raise _err(ec.WRONG_TYPE_1, f"number expected, got {v.describe(x)}")
+    lo = ac.single_number(lo, 2, "tuple_histo_range")
+    hi = ac.single_number(hi, 3, "tuple_histo_range")
+    n = ac.single_int(num_bins, 4, "number of bins")
     if n < 1:
         raise _err(ec.wrong_value(4), f"number of bins must be at least 1, got {n}")
     if hi < lo:
@@ -339,9 +342,9 @@ _op("tuple_replace ( : : Tuple, Index, ReplaceTuple : Replaced)", f.replace,
 
 # ---- Selection ------------------------------------------------------------------------------------
 
-_op("tuple_select ( : : Tuple, Index : Selected)", v.select,
+_op("tuple_select ( : : Tuple, Index : Selected)", ac.select,
     "Tuple[Index]: the elements at the given indices; an index outside is #1302.")
-_op("tuple_select_range ( : : Tuple, Leftindex, Rightindex : Selected)", v.select_range,
+_op("tuple_select_range ( : : Tuple, Leftindex, Rightindex : Selected)", ac.select_range,
     "Tuple[Leftindex:Rightindex], both ends included; Rightindex = Leftindex - 1 gives [].")
 _op("tuple_select_mask ( : : Tuple, Mask : Selected)", f.select_mask,
     "The elements whose mask value is not 0; |Mask| must equal |Tuple| (#1402).")
@@ -349,7 +352,7 @@ _op("tuple_select_rank ( : : Tuple, RankIndex : Selected)", f.select_rank,
     "Element at position RankIndex of the sorted tuple.")
 _op("tuple_first_n ( : : Tuple, Index : Selected)", f.first_n, "Elements 0 … Index.")
 _op("tuple_last_n ( : : Tuple, Index : Selected)", f.last_n, "Elements Index … end.")
-_op("tuple_str_bit_select ( : : Tuple, Index : Selected)", v.char_at,
+_op("tuple_str_bit_select ( : : Tuple, Index : Selected)", ac.char_at,
     "Character Index of each string, bit Index of each integer (Tuple{Index}).")
 _op("tuple_find ( : : Tuple, ToFind : Index)", f.find,
     "Start indices of every occurrence of the sequence ToFind in Tuple, -1 if none.")
@@ -400,7 +403,7 @@ _op("tuple_strstr ( : : String, ToFind : Position)", f.strstr,
 _op("tuple_strrstr ( : : String, ToFind : Position)", f.strrstr,
     "Last position of the substring ToFind, -1 if none.")
 _op("tuple_strlen ( : : T : Length)", f.strlen, "Number of characters of each string.")
-_op("tuple_substr ( : : String, Position1, Position2 : Substring)", v.substr,
+_op("tuple_substr ( : : String, Position1, Position2 : Substring)", ac.substr,
     "Characters Position1 … Position2 (clipped at the end; '' when Position2 < Position1).")
 
 
@@ -442,12 +445,12 @@ def tuple_str_distance(s1, s2, mode):
 
     def one(a, b):
         if type(a) is not str:
-            raise _err(ec.WRONG_TYPE_1, f"string expected, got {v._describe(a)}")
+            raise _err(ec.WRONG_TYPE_1, f"string expected, got {v.describe(a)}")
         if type(b) is not str:
-            raise _err(ec.WRONG_TYPE_2, f"string expected, got {v._describe(b)}")
+            raise _err(ec.WRONG_TYPE_2, f"string expected, got {v.describe(b)}")
         return _levenshtein(a, b)
 
-    return v._elementwise(s1, s2, one, "tuple_str_distance")
+    return ar.elementwise(s1, s2, one, "tuple_str_distance")
 
 
 # ---- Type -------------------------------------------------------------------------------------------

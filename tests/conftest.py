@@ -41,7 +41,7 @@ class HdevItem(pytest.Item):
 
     def runtest(self):
         from hdl.loader import load_file
-        from hdl.runtime import Program, fresh_process_state
+        from hdl.program import Program, fresh_process_state
 
         with fresh_process_state():
             program = Program(load_file(self.path))

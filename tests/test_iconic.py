@@ -11,7 +11,7 @@ from hdl.cli import main
 from hdl.errors import HdlRuntimeError
 from hdl.iconic import Region, combine
 from hdl.loader import load_bytes
-from hdl.runtime import Program
+from hdl.program import Program
 
 
 def run(code: str, tmp_path, **variables) -> dict:

@@ -109,7 +109,7 @@ def test_programs_without_deep_learning_never_import_torch(tmp_path):
     import sys
     program = write(tmp_path, "p.hds", "gen_image_const (I, 'byte', 8, 8)\nthreshold (I, R, 0, 10)\n"
                     "D := dict{a: 1}\nT := [1, 2] * 3\n")
-    probe = ("import sys\nfrom hdl.loader import load_file\nfrom hdl.runtime import Program\n"
+    probe = ("import sys\nfrom hdl.loader import load_file\nfrom hdl.program import Program\n"
              "from hdl.registry import REGISTRY\nREGISTRY.load()\n"
              f"Program(load_file({program!r}, use_cache=False)).run()\n"
              "assert 'torch' not in sys.modules, 'torch was imported'\n")

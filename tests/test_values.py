@@ -5,7 +5,11 @@ import math
 import numpy as np
 import pytest
 
+from hdl import access as ac
+from hdl import arithmetic as ar
+from hdl import dump as dp
 from hdl import errorcodes as ec
+from hdl import strings as st
 from hdl import values as v
 from hdl.errors import HdlRuntimeError
 
@@ -43,23 +47,23 @@ def raises(code, fn, *args):
 # ---- arithmetic ------------------------------------------------------------------
 
 ARITH = [
-    (v.add, 1, 2, 3), (v.add, 1, 2.5, 3.5), (v.add, 1.5, 2, 3.5),
-    (v.add, [1, 2, 3], 10, [11, 12, 13]), (v.add, 10, [1, 2], [11, 12]),
-    (v.add, [1, 2, 3], [10, 20, 30], [11, 22, 33]), (v.add, [1, 2.5], 1, [2, 3.5]),
-    (v.add, "Text1", "Text2", "Text1Text2"), (v.add, 17, "3", "173"),
-    (v.add, "Text ", 6.2, "Text 6.2"), (v.add, "a", 1.0, "a1"), (v.add, "a", 0.1 + 0.2, "a0.3"),
-    (v.add, "x", 1e20, "x1e+20"), (v.add, "Img_", [1, 2], ["Img_1", "Img_2"]),
-    (v.add, [], 1, []), (v.add, 1, [], []), (v.add, [5], [5], 10),
-    (v.add, v.INT64_MAX, 1, v.INT64_MIN),
-    (v.sub, 5, 7, -2), (v.sub, 5, 0.5, 4.5), (v.sub, [5, 6], [1, 2], [4, 4]),
-    (v.sub, v.INT64_MIN, 1, v.INT64_MAX), (v.sub, [], [], []),
-    (v.mul, 5, 5, 25), (v.mul, [1, 2, 3], 2, [2, 4, 6]), (v.mul, [1, 2, 3], [1, 2, 3], [1, 4, 9]),
-    (v.mul, 2, 0.5, 1.0), (v.mul, v.INT64_MAX, 2, -2),
-    (v.div, 4, 3, 1), (v.div, 4, 3.0, 4 / 3), (v.div, -7, 2, -3), (v.div, 7, -2, -3),
-    (v.div, -7, -2, 3), (v.div, [8, 9], 2, [4, 4]), (v.div, 1, 4.0, 0.25),
-    (v.div, v.INT64_MIN, -1, v.INT64_MIN), (v.div, [], 0, []),
-    (v.mod, 7, 3, 1), (v.mod, -7, 3, -1), (v.mod, 7, -3, 1), (v.mod, -7, -3, -1),
-    (v.mod, [7, 8, 9], 4, [3, 0, 1]),
+    (ar.add, 1, 2, 3), (ar.add, 1, 2.5, 3.5), (ar.add, 1.5, 2, 3.5),
+    (ar.add, [1, 2, 3], 10, [11, 12, 13]), (ar.add, 10, [1, 2], [11, 12]),
+    (ar.add, [1, 2, 3], [10, 20, 30], [11, 22, 33]), (ar.add, [1, 2.5], 1, [2, 3.5]),
+    (ar.add, "Text1", "Text2", "Text1Text2"), (ar.add, 17, "3", "173"),
+    (ar.add, "Text ", 6.2, "Text 6.2"), (ar.add, "a", 1.0, "a1"), (ar.add, "a", 0.1 + 0.2, "a0.3"),
+    (ar.add, "x", 1e20, "x1e+20"), (ar.add, "Img_", [1, 2], ["Img_1", "Img_2"]),
+    (ar.add, [], 1, []), (ar.add, 1, [], []), (ar.add, [5], [5], 10),
+    (ar.add, v.INT64_MAX, 1, v.INT64_MIN),
+    (ar.sub, 5, 7, -2), (ar.sub, 5, 0.5, 4.5), (ar.sub, [5, 6], [1, 2], [4, 4]),
+    (ar.sub, v.INT64_MIN, 1, v.INT64_MAX), (ar.sub, [], [], []),
+    (ar.mul, 5, 5, 25), (ar.mul, [1, 2, 3], 2, [2, 4, 6]), (ar.mul, [1, 2, 3], [1, 2, 3], [1, 4, 9]),
+    (ar.mul, 2, 0.5, 1.0), (ar.mul, v.INT64_MAX, 2, -2),
+    (ar.div, 4, 3, 1), (ar.div, 4, 3.0, 4 / 3), (ar.div, -7, 2, -3), (ar.div, 7, -2, -3),
+    (ar.div, -7, -2, 3), (ar.div, [8, 9], 2, [4, 4]), (ar.div, 1, 4.0, 0.25),
+    (ar.div, v.INT64_MIN, -1, v.INT64_MIN), (ar.div, [], 0, []),
+    (ar.mod, 7, 3, 1), (ar.mod, -7, 3, -1), (ar.mod, 7, -3, 1), (ar.mod, -7, -3, -1),
+    (ar.mod, [7, 8, 9], 4, [3, 0, 1]),
 ]
 
 
@@ -69,32 +73,32 @@ def test_arithmetic(fn, a, b, expected):
 
 
 @pytest.mark.parametrize("fn,a,b", [
-    (v.add, [1, 2, 3], [1, 2]), (v.sub, [1, 2], [1, 2, 3]), (v.mul, [1, 2, 3], [1, 2]),
-    (v.add, A([1, 2, 3]), A([1, 2])),
+    (ar.add, [1, 2, 3], [1, 2]), (ar.sub, [1, 2], [1, 2, 3]), (ar.mul, [1, 2, 3], [1, 2]),
+    (ar.add, A([1, 2, 3]), A([1, 2])),
 ])
 def test_length_mismatch(fn, a, b):
     raises(ec.LENGTH_MISMATCH, fn, a, b)
 
 
 @pytest.mark.parametrize("fn,a,b,code", [
-    (v.sub, "a", 1, 1201), (v.sub, 1, "a", 1202), (v.mul, "a", "b", 1201),
-    (v.div, 1, "x", 1202), (v.mod, 1.5, 2, 1201), (v.mod, 5, 2.0, 1202),
-    (v.mul, 3.1, [2, " Text"], 1202),
-    (v.div, 1, 0, ec.DIVISION_BY_ZERO), (v.div, 1.0, 0, ec.DIVISION_BY_ZERO),
-    (v.div, [1, 2], [1, 0], ec.DIVISION_BY_ZERO), (v.mod, 1, 0, ec.DIVISION_BY_ZERO),
-    (v.div, A([1, 2]), 0, ec.DIVISION_BY_ZERO), (v.mod, A([1, 2]), A([1, 0]), ec.DIVISION_BY_ZERO),
+    (ar.sub, "a", 1, 1201), (ar.sub, 1, "a", 1202), (ar.mul, "a", "b", 1201),
+    (ar.div, 1, "x", 1202), (ar.mod, 1.5, 2, 1201), (ar.mod, 5, 2.0, 1202),
+    (ar.mul, 3.1, [2, " Text"], 1202),
+    (ar.div, 1, 0, ec.DIVISION_BY_ZERO), (ar.div, 1.0, 0, ec.DIVISION_BY_ZERO),
+    (ar.div, [1, 2], [1, 0], ec.DIVISION_BY_ZERO), (ar.mod, 1, 0, ec.DIVISION_BY_ZERO),
+    (ar.div, A([1, 2]), 0, ec.DIVISION_BY_ZERO), (ar.mod, A([1, 2]), A([1, 0]), ec.DIVISION_BY_ZERO),
 ])
 def test_arithmetic_errors(fn, a, b, code):
     raises(code, fn, a, b)
 
 
 def test_string_concatenation_order():
-    same(v.add(v.add(3.1, 2), " Text"), "5.1 Text")
-    same(v.add(3.1, v.add(2, " Text")), "3.12 Text")
-    same(v.add("Text ", v.mul(3.1, 2)), "Text 6.2")
+    same(ar.add(ar.add(3.1, 2), " Text"), "5.1 Text")
+    same(ar.add(3.1, ar.add(2, " Text")), "3.12 Text")
+    same(ar.add("Text ", ar.mul(3.1, 2)), "Text 6.2")
 
 
-@pytest.mark.parametrize("fn", [v.add, v.sub, v.mul, v.div])
+@pytest.mark.parametrize("fn", [ar.add, ar.sub, ar.mul, ar.div])
 @pytest.mark.parametrize("a,b", [
     ([4, -7, 9], 2), ([4, -7, 9], [1, 2, 3]), (3, [4, -7, 9]), ([1.5, 2.5], 2),
     ([1.5, 2.5], [2.0, 4.0]), ([4, 5], 0.5), (10, [1, 2]),
@@ -110,67 +114,67 @@ def test_ndarray_matches_list(fn, a, b):
 
 
 def test_ndarray_mod_and_wrap():
-    same(v.mod(A([-7, 7, 9]), 4), [-3, 3, 1])
-    same(v.add(A([v.INT64_MAX, 1]), 1), [v.INT64_MIN, 2])
-    same(v.neg(A([1, -2])), [-1, 2])
-    same(v.add(A([1, 2]), A([0.5, 0.5])), [1.5, 2.5])
-    same(v.add(A([1, 2]), [1, 2.5]), [2, 4.5])       # mixed list: per-element types kept
-    same(v.add(A([1, 2]), "x"), ["1x", "2x"])
-    same(v.add(A([1, 2]), [5]), [6, 7])
+    same(ar.mod(A([-7, 7, 9]), 4), [-3, 3, 1])
+    same(ar.add(A([v.INT64_MAX, 1]), 1), [v.INT64_MIN, 2])
+    same(ar.neg(A([1, -2])), [-1, 2])
+    same(ar.add(A([1, 2]), A([0.5, 0.5])), [1.5, 2.5])
+    same(ar.add(A([1, 2]), [1, 2.5]), [2, 4.5])       # mixed list: per-element types kept
+    same(ar.add(A([1, 2]), "x"), ["1x", "2x"])
+    same(ar.add(A([1, 2]), [5]), [6, 7])
 
 
 @pytest.mark.parametrize("a,expected", [
     (1, -1), (1.5, -1.5), ([1, -2.5], [-1, 2.5]), ([], []), (v.INT64_MIN, v.INT64_MIN),
 ])
 def test_neg(a, expected):
-    same(v.neg(a), expected)
+    same(ar.neg(a), expected)
 
 
 def test_neg_string():
-    raises(1201, v.neg, "a")
+    raises(1201, ar.neg, "a")
 
 
 # ---- bits and logic ---------------------------------------------------------------
 
 @pytest.mark.parametrize("fn,a,b,expected", [
-    (v.band, 12, 10, 8), (v.bor, 12, 10, 14), (v.bxor, 12, 10, 6),
-    (v.band, [12, 7], 10, [8, 2]), (v.band, [], 1, []), (v.band, A([12, 7]), 10, [8, 2]),
-    (v.lsh, 1, 4, 16), (v.rsh, 16, 4, 1), (v.rsh, -16, 2, -4), (v.lsh, 1, 63, v.INT64_MIN),
-    (v.lsh, 1, 64, 0), (v.lsh, [1, 2], 1, [2, 4]),
-    (v.and_, 1, 0, 0), (v.and_, 2, 3, 1), (v.or_, 0, 0, 0), (v.or_, 0, 5, 1),
-    (v.xor, 1, 1, 0), (v.xor, 1, 0, 1), (v.and_, [1, 0, 1], 1, [1, 0, 1]),
-    (v.or_, [1, 0], [0, 0], [1, 0]),
+    (ar.band, 12, 10, 8), (ar.bor, 12, 10, 14), (ar.bxor, 12, 10, 6),
+    (ar.band, [12, 7], 10, [8, 2]), (ar.band, [], 1, []), (ar.band, A([12, 7]), 10, [8, 2]),
+    (ar.lsh, 1, 4, 16), (ar.rsh, 16, 4, 1), (ar.rsh, -16, 2, -4), (ar.lsh, 1, 63, v.INT64_MIN),
+    (ar.lsh, 1, 64, 0), (ar.lsh, [1, 2], 1, [2, 4]),
+    (ar.and_, 1, 0, 0), (ar.and_, 2, 3, 1), (ar.or_, 0, 0, 0), (ar.or_, 0, 5, 1),
+    (ar.xor, 1, 1, 0), (ar.xor, 1, 0, 1), (ar.and_, [1, 0, 1], 1, [1, 0, 1]),
+    (ar.or_, [1, 0], [0, 0], [1, 0]),
 ])
 def test_bits_logic(fn, a, b, expected):
     same(fn(a, b), expected)
 
 
 @pytest.mark.parametrize("fn,a,b,code", [
-    (v.band, 1.0, 1, 1201), (v.bor, 1, "a", 1202), (v.lsh, 1, -1, 1302),
-    (v.and_, 1.0, 1, 1201), (v.and_, [], 1, 1401), (v.or_, 1, [], 1402),
-    (v.xor, [1, 2], [1, 2, 3], ec.LENGTH_MISMATCH),
+    (ar.band, 1.0, 1, 1201), (ar.bor, 1, "a", 1202), (ar.lsh, 1, -1, 1302),
+    (ar.and_, 1.0, 1, 1201), (ar.and_, [], 1, 1401), (ar.or_, 1, [], 1402),
+    (ar.xor, [1, 2], [1, 2, 3], ec.LENGTH_MISMATCH),
 ])
 def test_bits_logic_errors(fn, a, b, code):
     raises(code, fn, a, b)
 
 
 @pytest.mark.parametrize("fn,a,expected", [
-    (v.bnot, 0, -1), (v.bnot, [5, -1], [-6, 0]), (v.bnot, A([5, -1]), [-6, 0]),
-    (v.not_, 0, 1), (v.not_, 7, 0), (v.not_, [0, 3], [1, 0]),
+    (ar.bnot, 0, -1), (ar.bnot, [5, -1], [-6, 0]), (ar.bnot, A([5, -1]), [-6, 0]),
+    (ar.not_, 0, 1), (ar.not_, 7, 0), (ar.not_, [0, 3], [1, 0]),
 ])
 def test_unary_bits_logic(fn, a, expected):
     same(fn(a), expected)
 
 
 def test_unary_errors():
-    raises(1201, v.bnot, 1.5)
-    raises(1401, v.not_, [])
-    raises(1201, v.not_, "x")
+    raises(1201, ar.bnot, 1.5)
+    raises(1401, ar.not_, [])
+    raises(1201, ar.not_, "x")
 
 
 @pytest.mark.parametrize("value,expected", [(1, True), (0, False), (-3, True), ([1], True)])
 def test_truth(value, expected):
-    assert v.truth(value) is expected
+    assert ar.truth(value) is expected
 
 
 @pytest.mark.parametrize("value,code", [
@@ -178,7 +182,7 @@ def test_truth(value, expected):
     (1.0, ec.CONDITION_TYPE), (A([1, 0]), ec.CONDITION_NUMBER),
 ])
 def test_truth_errors(value, code):
-    err = raises(code, v.truth, value, "if condition")
+    err = raises(code, ar.truth, value, "if condition")
     assert "if condition" in err.message
 
 
@@ -187,15 +191,15 @@ def test_truth_errors(value, code):
 H1, H2 = v.Handle(), v.Handle()
 
 COMPARE = [
-    (v.eq, [], [], 1), (v.eq, "", [], 0), (v.eq, [1, "2"], [1, 2], 0), (v.eq, 1, 1.0, 1),
-    (v.eq, [1, 2], [1, 2], 1), (v.eq, [1, 2], [1, 2, 3], 0), (v.eq, "a", "a", 1),
-    (v.eq, H1, H1, 1), (v.eq, H1, H2, 0), (v.eq, A([1, 2]), [1.0, 2.0], 1),
-    (v.eq, A([1, 2]), A([1, 2]), 1), (v.eq, A([1, 2]), A([1, 3]), 0), (v.eq, "1", 1, 0),
-    (v.ne, [1, "2"], [1, 2], 1), (v.ne, 1, 1.0, 0),
-    (v.lt, "Hugo", "hugo", 1), (v.gt, [5, 4, 1], [5, 4], 1), (v.lt, [5, 4], [5, 4, 1], 1),
-    (v.lt, [], [1], 1), (v.lt, [], [], 0), (v.le, [], [], 1), (v.gt, 1, 0, 1), (v.ge, 1, 1.0, 1),
-    (v.lt, 1, 1.5, 1), (v.lt, [1, "b"], [1, "c"], 1), (v.ge, "b", "a", 1), (v.le, 2, 1, 0),
-    (v.lt, "a", "ab", 1), (v.gt, [2, "a"], [1, 5], 1),
+    (ar.eq, [], [], 1), (ar.eq, "", [], 0), (ar.eq, [1, "2"], [1, 2], 0), (ar.eq, 1, 1.0, 1),
+    (ar.eq, [1, 2], [1, 2], 1), (ar.eq, [1, 2], [1, 2, 3], 0), (ar.eq, "a", "a", 1),
+    (ar.eq, H1, H1, 1), (ar.eq, H1, H2, 0), (ar.eq, A([1, 2]), [1.0, 2.0], 1),
+    (ar.eq, A([1, 2]), A([1, 2]), 1), (ar.eq, A([1, 2]), A([1, 3]), 0), (ar.eq, "1", 1, 0),
+    (ar.ne, [1, "2"], [1, 2], 1), (ar.ne, 1, 1.0, 0),
+    (ar.lt, "Hugo", "hugo", 1), (ar.gt, [5, 4, 1], [5, 4], 1), (ar.lt, [5, 4], [5, 4, 1], 1),
+    (ar.lt, [], [1], 1), (ar.lt, [], [], 0), (ar.le, [], [], 1), (ar.gt, 1, 0, 1), (ar.ge, 1, 1.0, 1),
+    (ar.lt, 1, 1.5, 1), (ar.lt, [1, "b"], [1, "c"], 1), (ar.ge, "b", "a", 1), (ar.le, 2, 1, 0),
+    (ar.lt, "a", "ab", 1), (ar.gt, [2, "a"], [1, 5], 1),
 ]
 
 
@@ -204,7 +208,7 @@ def test_compare(fn, a, b, expected):
     same(fn(a, b), expected)
 
 
-@pytest.mark.parametrize("fn,a,b", [(v.lt, 1, "a"), (v.gt, ["a"], [1]), (v.le, H1, H2)])
+@pytest.mark.parametrize("fn,a,b", [(ar.lt, 1, "a"), (ar.gt, ["a"], [1]), (ar.le, H1, H2)])
 def test_compare_errors(fn, a, b):
     e = raises(ec.WRONG_TYPE_2, fn, a, b) if not isinstance(a, v.Handle) else \
         raises(ec.WRONG_TYPE_2, fn, a, b)
@@ -212,20 +216,20 @@ def test_compare_errors(fn, a, b):
 
 
 @pytest.mark.parametrize("fn,a,b,expected", [
-    (v.eq_elem, [1, 2, 3], 2, [0, 1, 0]), (v.eq_elem, [1, "2"], [1.0, 2], [1, 0]),
-    (v.ne_elem, [1, 2], [1, 3], [0, 1]), (v.lt_elem, [1, 2, 3], 2, [1, 0, 0]),
-    (v.le_elem, [1, 2, 3], 2, [1, 1, 0]), (v.gt_elem, ["a", "c"], "b", [0, 1]),
-    (v.ge_elem, 2, [1, 2, 3], [1, 1, 0]), (v.eq_elem, [], 1, []), (v.lt_elem, 1, 2, 1),
-    (v.lt_elem, A([1, 2, 3]), 2, [1, 0, 0]), (v.eq_elem, A([1, 2]), A([1.0, 3.0]), [1, 0]),
-    (v.ne_elem, A([1, 2]), 1, [0, 1]),
+    (ar.eq_elem, [1, 2, 3], 2, [0, 1, 0]), (ar.eq_elem, [1, "2"], [1.0, 2], [1, 0]),
+    (ar.ne_elem, [1, 2], [1, 3], [0, 1]), (ar.lt_elem, [1, 2, 3], 2, [1, 0, 0]),
+    (ar.le_elem, [1, 2, 3], 2, [1, 1, 0]), (ar.gt_elem, ["a", "c"], "b", [0, 1]),
+    (ar.ge_elem, 2, [1, 2, 3], [1, 1, 0]), (ar.eq_elem, [], 1, []), (ar.lt_elem, 1, 2, 1),
+    (ar.lt_elem, A([1, 2, 3]), 2, [1, 0, 0]), (ar.eq_elem, A([1, 2]), A([1.0, 3.0]), [1, 0]),
+    (ar.ne_elem, A([1, 2]), 1, [0, 1]),
 ])
 def test_compare_elem(fn, a, b, expected):
     same(fn(a, b), expected)
 
 
 def test_compare_elem_errors():
-    raises(ec.WRONG_TYPE_2, v.lt_elem, [1, "a"], 1)
-    raises(ec.LENGTH_MISMATCH, v.eq_elem, [1, 2], [1, 2, 3])
+    raises(ec.WRONG_TYPE_2, ar.lt_elem, [1, "a"], 1)
+    raises(ec.LENGTH_MISMATCH, ar.eq_elem, [1, 2], [1, 2, 3])
 
 
 # ---- regex and format -------------------------------------------------------------
@@ -238,13 +242,13 @@ def test_compare_elem_errors():
     ("ab\n", r"b\z", 0), ("ab\n", r"b\Z", 1),
 ])
 def test_regex_count(t, pattern, expected):
-    same(v.regex_count(t, pattern), expected)
+    same(st.regex_count(t, pattern), expected)
 
 
 def test_regex_errors():
-    raises(ec.WRONG_VALUE_2, v.regex_count, "a", "(")
-    raises(ec.WRONG_VALUE_2, v.regex_count, "a", ["a", "bogus"])
-    raises(ec.WRONG_TYPE_2, v.regex_count, "a", 5)
+    raises(ec.WRONG_VALUE_2, st.regex_count, "a", "(")
+    raises(ec.WRONG_VALUE_2, st.regex_count, "a", ["a", "bogus"])
+    raises(ec.WRONG_TYPE_2, st.regex_count, "a", 5)
 
 
 FORMATS = [
@@ -262,7 +266,7 @@ FORMATS = [
 
 @pytest.mark.parametrize("value,spec,expected", FORMATS)
 def test_format(value, spec, expected):
-    same(v.format(value, spec), expected)
+    same(st.format_value(value, spec), expected)
 
 
 @pytest.mark.parametrize("value,spec,code", [
@@ -270,23 +274,23 @@ def test_format(value, spec, expected):
     (1, ["d", "f"], 1402), (1, 5, 1202), (math.inf, "d", 1301),
 ])
 def test_format_errors(value, spec, code):
-    raises(code, v.format, value, spec)
+    raises(code, st.format_value, value, spec)
 
 
 # ---- selection ----------------------------------------------------------------------
 
 SEL = [
-    (v.select, ([10, 20, 30], 1), 20), (v.select, ([10, 20, 30], [2, 0]), [30, 10]),
-    (v.select, ([10, 20, 30], []), []), (v.select, (5, 0), 5), (v.select, ("ab", 0), "ab"),
-    (v.select, (A([10, 20, 30]), 1), 20), (v.select, (A([10, 20, 30]), [0, 2]), [10, 30]),
-    (v.select, (A([1.5, 2.5]), A([1, 0])), [2.5, 1.5]), (v.select, ([1, 2.5], [1]), 2.5),
-    (v.select_range, ([1, 2, 3, 4], 1, 2), [2, 3]), (v.select_range, ([1, 2, 3], 0, 0), 1),
-    (v.select_range, ([1, 2, 3], 1, 0), []), (v.select_range, (A([1, 2, 3]), 1, 2), [2, 3]),
-    (v.char_at, ("abc", 1), "b"), (v.char_at, (["ab", "cd"], 0), ["a", "c"]),
-    (v.char_at, (5, 0), 1), (v.char_at, (5, 1), 0), (v.char_at, ("abc", [0, 2]), ["a", "c"]),
-    (v.substr, ("abcdef", 1, 3), "bcd"), (v.substr, ("abc", 1, 10), "bc"),
-    (v.substr, ("abc", 2, 1), ""), (v.substr, (["abc", "xyz"], 0, 1), ["ab", "xy"]),
-    (v.substr, ("abcdef", [0, 2], [1, 3]), ["ab", "cd"]), (v.substr, ([], 0, 1), []),
+    (ac.select, ([10, 20, 30], 1), 20), (ac.select, ([10, 20, 30], [2, 0]), [30, 10]),
+    (ac.select, ([10, 20, 30], []), []), (ac.select, (5, 0), 5), (ac.select, ("ab", 0), "ab"),
+    (ac.select, (A([10, 20, 30]), 1), 20), (ac.select, (A([10, 20, 30]), [0, 2]), [10, 30]),
+    (ac.select, (A([1.5, 2.5]), A([1, 0])), [2.5, 1.5]), (ac.select, ([1, 2.5], [1]), 2.5),
+    (ac.select_range, ([1, 2, 3, 4], 1, 2), [2, 3]), (ac.select_range, ([1, 2, 3], 0, 0), 1),
+    (ac.select_range, ([1, 2, 3], 1, 0), []), (ac.select_range, (A([1, 2, 3]), 1, 2), [2, 3]),
+    (ac.char_at, ("abc", 1), "b"), (ac.char_at, (["ab", "cd"], 0), ["a", "c"]),
+    (ac.char_at, (5, 0), 1), (ac.char_at, (5, 1), 0), (ac.char_at, ("abc", [0, 2]), ["a", "c"]),
+    (ac.substr, ("abcdef", 1, 3), "bcd"), (ac.substr, ("abc", 1, 10), "bc"),
+    (ac.substr, ("abc", 2, 1), ""), (ac.substr, (["abc", "xyz"], 0, 1), ["ab", "xy"]),
+    (ac.substr, ("abcdef", [0, 2], [1, 3]), ["ab", "cd"]), (ac.substr, ([], 0, 1), []),
 ]
 
 
@@ -296,14 +300,14 @@ def test_selection(fn, args, expected):
 
 
 @pytest.mark.parametrize("fn,args,code", [
-    (v.select, ([1, 2], 2), ec.INDEX_OUT_OF_RANGE), (v.select, ([1, 2], -1), ec.INDEX_OUT_OF_RANGE),
-    (v.select, ([], 0), ec.INDEX_OUT_OF_RANGE), (v.select, ([1, 2], [0, 5]), ec.INDEX_OUT_OF_RANGE),
-    (v.select, (A([1, 2]), A([0, 5])), ec.INDEX_OUT_OF_RANGE), (v.select, (A([1, 2]), 2), ec.INDEX_OUT_OF_RANGE),
-    (v.select, ([1, 2], 1.0), 1202), (v.select, (7, 1), ec.INDEX_OUT_OF_RANGE),
-    (v.select_range, ([1, 2, 3], 1, 3), ec.INDEX_OUT_OF_RANGE),
-    (v.select_range, ([1, 2, 3], 2, 0), ec.INDEX_OUT_OF_RANGE),
-    (v.char_at, ("abc", 3), ec.INDEX_OUT_OF_RANGE), (v.char_at, (1.5, 0), 1201),
-    (v.substr, ("abc", -1, 1), 1302), (v.substr, (5, 0, 1), 1201),
+    (ac.select, ([1, 2], 2), ec.INDEX_OUT_OF_RANGE), (ac.select, ([1, 2], -1), ec.INDEX_OUT_OF_RANGE),
+    (ac.select, ([], 0), ec.INDEX_OUT_OF_RANGE), (ac.select, ([1, 2], [0, 5]), ec.INDEX_OUT_OF_RANGE),
+    (ac.select, (A([1, 2]), A([0, 5])), ec.INDEX_OUT_OF_RANGE), (ac.select, (A([1, 2]), 2), ec.INDEX_OUT_OF_RANGE),
+    (ac.select, ([1, 2], 1.0), 1202), (ac.select, (7, 1), ec.INDEX_OUT_OF_RANGE),
+    (ac.select_range, ([1, 2, 3], 1, 3), ec.INDEX_OUT_OF_RANGE),
+    (ac.select_range, ([1, 2, 3], 2, 0), ec.INDEX_OUT_OF_RANGE),
+    (ac.char_at, ("abc", 3), ec.INDEX_OUT_OF_RANGE), (ac.char_at, (1.5, 0), 1201),
+    (ac.substr, ("abc", -1, 1), 1302), (ac.substr, (5, 0, 1), 1201),
 ])
 def test_selection_errors(fn, args, code):
     raises(code, fn, *args)
@@ -315,12 +319,12 @@ def test_selection_errors(fn, args, code):
     ((A([1, 2]), 0.5), [1, 2, 0.5]), ((A([1, 2]), "x"), [1, 2, "x"]), ((A([1.5, 2.5]), []), [1.5, 2.5]),
 ])
 def test_concat(parts, expected):
-    same(v.concat(*parts), expected)
+    same(ac.concat(*parts), expected)
 
 
 def test_concat_keeps_arrays_homogeneous():
-    assert isinstance(v.concat(A([1, 2]), 3), np.ndarray)
-    r = v.concat(A([1, 2]), 0.5)
+    assert isinstance(ac.concat(A([1, 2]), 3), np.ndarray)
+    r = ac.concat(A([1, 2]), 0.5)
     assert isinstance(r, list) and type(r[0]) is int and type(r[2]) is float
 
 
@@ -332,7 +336,7 @@ def test_concat_keeps_arrays_homogeneous():
 def test_sequence(args, expected):
     if len(args) == 2:
         args = args + (None,)
-    r = v.sequence(*args)
+    r = ac.sequence(*args)
     if isinstance(expected, list) and expected and isinstance(expected[0], float):
         assert isinstance(r, np.ndarray) and r.dtype == np.float64
         assert np.allclose(r, expected)
@@ -346,7 +350,7 @@ def test_sequence(args, expected):
     ((0, 5, 0), 1303), ((5, 0, 1), 1303), ((0, 5, -1), 1303), (("a", 5, 1), 1201), (([1, 2], 5, 1), 1401),
 ])
 def test_sequence_errors(args, code):
-    raises(code, v.sequence, *args)
+    raises(code, ac.sequence, *args)
 
 
 @pytest.mark.parametrize("t,idx,value,expected", [
@@ -357,7 +361,7 @@ def test_sequence_errors(args, code):
 ])
 def test_assign_at(t, idx, value, expected):
     before = list(t) if not isinstance(t, (int, float, str)) else t
-    same(v.assign_at(t, idx, value), expected)
+    same(ac.assign_at(t, idx, value), expected)
     if isinstance(t, (list, np.ndarray)):
         assert list(t) == before  # no in-place change
 
@@ -367,7 +371,7 @@ def test_assign_at(t, idx, value, expected):
     (([1, 2, 3], [0, 1], [1, 2, 3]), 1403),
 ])
 def test_assign_at_errors(args, code):
-    raises(code, v.assign_at, *args)
+    raises(code, ac.assign_at, *args)
 
 
 # ---- value model helpers ----------------------------------------------------------------
@@ -380,7 +384,7 @@ def test_as_list_length_canonical():
     assert r == [1, 2] and type(r[0]) is int
     assert v.length(5) == 1 and v.length([]) == 0 and v.length(A([1, 2, 3])) == 3
     assert v.length(v.ObjectTuple([v.IconicObject()])) == 1
-    assert v.length_of(v.make_vector([1, 2])) == 2
+    assert v.length_of(ac.make_vector([1, 2])) == 2
     same(v.canonical([7]), 7)
     same(v.canonical(A([7])), 7)
     same(v.canonical(A([], dtype=np.int64)), [])
@@ -405,8 +409,8 @@ def test_object_tuple_equality():
 
 
 def test_copy_value():
-    inner = v.make_vector([1, 2])
-    outer = v.make_vector([inner])
+    inner = ac.make_vector([1, 2])
+    outer = ac.make_vector([inner])
     c = v.copy_value(outer)
     assert c == outer and c is not outer and c.items[0] is not outer.items[0]
     d = v.DictHandle()
@@ -418,67 +422,67 @@ def test_copy_value():
 # ---- dicts ---------------------------------------------------------------------------
 
 def test_dicts():
-    d = v.make_dict([("a", 1), (2, [1, 2])])
-    same(v.dict_get(d, "a"), 1)
-    same(v.dict_get(d, 2), [1, 2])
-    v.dict_set(d, "a", "x")
-    same(v.dict_get(d, ["a"]), "x")
-    vec = v.make_vector([1])
-    v.dict_set(d, "v", vec)
-    assert v.dict_get(d, "v") == vec and v.dict_get(d, "v") is not vec
-    e = raises(ec.MISSING_KEY, v.dict_get, d, "nope")
+    d = ac.make_dict([("a", 1), (2, [1, 2])])
+    same(ac.dict_get(d, "a"), 1)
+    same(ac.dict_get(d, 2), [1, 2])
+    ac.dict_set(d, "a", "x")
+    same(ac.dict_get(d, ["a"]), "x")
+    vec = ac.make_vector([1])
+    ac.dict_set(d, "v", vec)
+    assert ac.dict_get(d, "v") == vec and ac.dict_get(d, "v") is not vec
+    e = raises(ec.MISSING_KEY, ac.dict_get, d, "nope")
     assert "'nope'" in e.message
-    raises(ec.WRONG_HANDLE_TYPE, v.dict_get, v.Handle(), "a")
-    raises(1201, v.dict_get, 5, "a")
-    raises(1202, v.dict_get, d, 1.5)
-    raises(1402, v.dict_get, d, ["a", "b"])
+    raises(ec.WRONG_HANDLE_TYPE, ac.dict_get, v.Handle(), "a")
+    raises(1201, ac.dict_get, 5, "a")
+    raises(1202, ac.dict_get, d, 1.5)
+    raises(1402, ac.dict_get, d, ["a", "b"])
     d.clear()
-    raises(ec.HANDLE_CLEARED, v.dict_get, d, "a")
+    raises(ec.HANDLE_CLEARED, ac.dict_get, d, "a")
 
 
 # ---- vectors --------------------------------------------------------------------------
 
 def test_vectors():
-    vec = v.make_vector([1, [2, 3]])
+    vec = ac.make_vector([1, [2, 3]])
     assert vec.kind == "tuple"
-    same(v.vector_at(vec, 1), [2, 3])
-    assert v.vector_method(vec, "length", []) == 2
-    v.vector_set(vec, 2, 4)
-    v.vector_set(vec, 4, 5)
+    same(ac.vector_at(vec, 1), [2, 3])
+    assert ac.vector_method(vec, "length", []) == 2
+    ac.vector_set(vec, 2, 4)
+    ac.vector_set(vec, 4, 5)
     assert vec.items == [1, [2, 3], 4, [], 5]
-    v.vector_method(vec, "insert", [0, 0])
-    v.vector_method(vec, "remove", [1])
+    ac.vector_method(vec, "insert", [0, 0])
+    ac.vector_method(vec, "remove", [1])
     assert vec.items == [0, [2, 3], 4, [], 5]
-    w = v.vector_method(vec, "concat", [v.make_vector([6])])
+    w = ac.vector_method(vec, "concat", [ac.make_vector([6])])
     assert len(w) == 6 and len(vec) == 5
-    v.vector_method(vec, "clear", [])
+    ac.vector_method(vec, "clear", [])
     assert len(vec) == 0
-    same(v.vector_method(v.make_vector([7]), "at", [0]), 7)
+    same(ac.vector_method(ac.make_vector([7]), "at", [0]), 7)
 
 
 def test_vector_of_objects_and_nesting():
     o = v.ObjectTuple([v.IconicObject()])
-    vo = v.make_vector([o])
+    vo = ac.make_vector([o])
     assert vo.kind == "object"
-    v.vector_set(vo, 2, o)
+    ac.vector_set(vo, 2, o)
     assert isinstance(vo.items[1], v.ObjectTuple) and len(vo.items[1]) == 0
-    raises(ec.WRONG_VECTOR_TYPE, v.vector_set, vo, 0, 5)
-    nested = v.make_vector([v.make_vector([1])])
-    v.vector_set(nested, 2, v.make_vector([2]))
+    raises(ec.WRONG_VECTOR_TYPE, ac.vector_set, vo, 0, 5)
+    nested = ac.make_vector([ac.make_vector([1])])
+    ac.vector_set(nested, 2, ac.make_vector([2]))
     assert isinstance(nested.items[1], v.Vector) and len(nested.items[1]) == 0
-    raises(ec.WRONG_VECTOR_DIM, v.vector_set, nested, 0, 5)
-    raises(ec.WRONG_VECTOR_DIM, v.make_vector, [1, v.make_vector([1])])
+    raises(ec.WRONG_VECTOR_DIM, ac.vector_set, nested, 0, 5)
+    raises(ec.WRONG_VECTOR_DIM, ac.make_vector, [1, ac.make_vector([1])])
 
 
 def test_vector_errors():
-    vec = v.make_vector([1])
-    raises(ec.INDEX_OUT_OF_RANGE, v.vector_at, vec, 1)
-    raises(ec.INDEX_OUT_OF_RANGE, v.vector_set, vec, -1, 1)
-    raises(ec.INDEX_OUT_OF_RANGE, v.vector_method, vec, "remove", [3])
-    raises(ec.UNKNOWN_FUNCTION, v.vector_method, vec, "push", [1])
-    e = raises(ec.WRONG_ARG_COUNT, v.vector_method, vec, "insert", [1])
+    vec = ac.make_vector([1])
+    raises(ec.INDEX_OUT_OF_RANGE, ac.vector_at, vec, 1)
+    raises(ec.INDEX_OUT_OF_RANGE, ac.vector_set, vec, -1, 1)
+    raises(ec.INDEX_OUT_OF_RANGE, ac.vector_method, vec, "remove", [3])
+    raises(ec.UNKNOWN_FUNCTION, ac.vector_method, vec, "push", [1])
+    e = raises(ec.WRONG_ARG_COUNT, ac.vector_method, vec, "insert", [1])
     assert "insert" in e.message and "2" in e.message
-    raises(1201, v.vector_at, [1, 2], 0)
+    raises(1201, ac.vector_at, [1, 2], 0)
 
 
 # ---- dump ------------------------------------------------------------------------------
@@ -489,12 +493,12 @@ class Img(v.IconicObject):
 
 
 def test_to_json():
-    assert v.to_json(5) == [5]
-    assert v.to_json([1, 2.5, "a"]) == [1, 2.5, "a"]
-    assert v.to_json(A([1, 2])) == [1, 2] and type(v.to_json(A([1, 2]))[0]) is int
-    assert v.to_json([]) == []
-    assert v.to_json(v.DictHandle()) == [{"handle": "dict"}]
-    assert v.to_json(v.ObjectTuple([Img(), v.IconicObject()])) == {"iconic": [
+    assert dp.to_json(5) == [5]
+    assert dp.to_json([1, 2.5, "a"]) == [1, 2.5, "a"]
+    assert dp.to_json(A([1, 2])) == [1, 2] and type(dp.to_json(A([1, 2]))[0]) is int
+    assert dp.to_json([]) == []
+    assert dp.to_json(v.DictHandle()) == [{"handle": "dict"}]
+    assert dp.to_json(v.ObjectTuple([Img(), v.IconicObject()])) == {"iconic": [
         {"type": "image", "width": 640, "height": 480, "channels": 1},
         {"type": "object", "width": None, "height": None, "channels": None}]}
-    assert v.to_json(v.make_vector([1, [2, 3]])) == {"vector": [[1], [2, 3]]}
+    assert dp.to_json(ac.make_vector([1, [2, 3]])) == {"vector": [[1], [2, 3]]}
