@@ -107,7 +107,8 @@ class ProcedureCompiler:
         self.python_name = "proc_" + body.name
         self.lines: list[str] = []
         self.line_map: dict[int, int] = {}
-        self.current_line = body.body[0].pos.line if body.body and body.body[0].pos else 0
+        # the statement being compiled: its line goes into the line map, its position into errors
+        self.current_pos: n.Position | None = body.body[0].pos if body.body else None
         self.current_operator: str | None = None
         self.operator_lines: dict[int, str] = {}
         self.is_main = given is not None
@@ -136,10 +137,24 @@ class ProcedureCompiler:
         self.temp_counter += 1
         return f"_t{self.temp_counter}"
 
-    def error(self, message: str, stmt) -> None:
+    @property
+    def current_line(self) -> int:
+        return self.current_pos.line if self.current_pos is not None else 0
+
+    def error(self, message: str, stmt, at: tuple[int, int] | None = None) -> None:
+        """A compile-time error at a statement, or at the name `at` places inside it."""
         pos = stmt.pos
-        self.errors.append(HdlSyntaxError(message, pos.file, pos.line, pos.column,
-                                          None, pos.procedure))
+        line, column = pos.place(at)
+        self.errors.append(HdlSyntaxError(message, pos.file, line, column, None, pos.procedure))
+
+    def error_at(self, message: str, node) -> None:
+        """A compile-time error at a name (Var, Function) of the statement being compiled."""
+        pos = self.current_pos
+        if pos is None:
+            self.errors.append(HdlSyntaxError(message, self.body.file, 0, 0, None, self.body.name))
+            return
+        line, column = pos.place(node.at)
+        self.errors.append(HdlSyntaxError(message, pos.file, line, column, None, pos.procedure))
 
     def name_ref(self, name: str) -> str:
         if name in self.globals:
@@ -198,7 +213,7 @@ class ProcedureCompiler:
         start = len(self.lines)
         for stmt in statements:
             if stmt.pos is not None:
-                self.current_line = stmt.pos.line
+                self.current_pos = stmt.pos
             method = getattr(self, "stmt_" + type(stmt).__name__)
             method(stmt)
         if len(self.lines) == start:
@@ -306,6 +321,7 @@ class ProcedureCompiler:
     def bind(self, call: n.Call, stmt):
         """(callee, input arguments, output arguments) by the callee's signature, or None after an error."""
         callee = self.resolve(call.name)
+        at = stmt.call_at if isinstance(stmt, n.ParStart) else None  # the callee's name
         if callee is None:
             self.unknown.setdefault(call.name, stmt.pos.line)
             self.emit(f"_rt.unknown_callee({call.name!r})")
@@ -313,14 +329,14 @@ class ProcedureCompiler:
         ni, no, nci, nco = callee.arity
         if len(call.args) != ni + no + nci + nco:
             self.error(f"'{call.name}' takes {ni + no + nci + nco} arguments, got {len(call.args)}: "
-                       f"{callee.signature()}", stmt)
+                       f"{callee.signature()}", stmt, at)
             return None
         args = call.args
         outputs = args[ni:ni + no] + args[ni + no + nci:]
         for out in outputs:
             if not n.is_lvalue(out):
                 self.error(f"output argument of '{call.name}' must be a variable, '_', "
-                           f"D.key, X[i] or V.at(i)", stmt)
+                           f"D.key, X[i] or V.at(i)", stmt, at)
                 return None
         return callee, args[:ni] + args[ni + no:ni + no + nci], outputs
 
@@ -382,7 +398,7 @@ class ProcedureCompiler:
     def after_operator(self, stmt) -> None:
         for name in self.error_vars:
             self.emit(f"if _ev_{name}:")
-            self.emit(f"    {self.name_ref(name)} = 2")
+            self.emit(f"    {self.name_ref(name)} = {ec.H_MSG_TRUE}")
 
     def call_dev_error_var(self, stmt: n.Call) -> None:
         if len(stmt.args) != 2 or not isinstance(stmt.args[0], n.Var):
@@ -396,7 +412,7 @@ class ProcedureCompiler:
     def stmt_IfBlock(self, stmt: n.IfBlock) -> None:
         for i, branch in enumerate(stmt.branches):
             if branch.pos is not None:
-                self.current_line = branch.pos.line
+                self.current_pos = branch.pos
             keyword = "if" if i == 0 else "elif"
             self.emit(f"{keyword} {self.condition(branch.cond)}:")
             self.nested(branch.body)
@@ -412,15 +428,15 @@ class ProcedureCompiler:
 
     def stmt_RepeatBlock(self, stmt: n.RepeatBlock) -> None:
         self.emit("while True:")
-        line = stmt.until_pos.line if stmt.until_pos else self.current_line
-        saved = self.current_line
-        self.current_line = line
+        until = stmt.until_pos or self.current_pos
+        saved = self.current_pos
+        self.current_pos = until
         check = f"if {self.condition(stmt.cond)}: break"
-        self.current_line = saved
+        self.current_pos = saved
         self.loops.append(_Loop("loop", [check]))  # `continue` still tests the condition
         self.indent += 1
         self.block(stmt.body)
-        self.current_line = line
+        self.current_pos = until
         self.emit(check)
         self.indent -= 1
         self.loops.pop()
@@ -478,7 +494,7 @@ class ProcedureCompiler:
         self.indent += 1
         for i, section in enumerate(stmt.sections):
             if section.pos is not None:
-                self.current_line = section.pos.line
+                self.current_pos = section.pos
             self.emit(f"if {index} <= {i}:")
             self.nested(section.body)
         self.emit("break")
@@ -499,7 +515,7 @@ class ProcedureCompiler:
         self.emit("try:")
         self.nested(stmt.body)
         if stmt.catch_pos is not None:
-            self.current_line = stmt.catch_pos.line
+            self.current_pos = stmt.catch_pos
         self.emit("except _CATCHABLE as _e:")
         self.indent += 1
         self.emit(f"{self.name_ref(stmt.catch_var)} = _rt.exception_tuple(_e)")
@@ -607,9 +623,7 @@ class ProcedureCompiler:
         if e.name in PREDEFINED and not self.names.may_write(e.name):
             return repr(PREDEFINED[e.name])
         if e.name == "_":
-            raise_at = self.current_line
-            self.errors.append(HdlSyntaxError("'_' can only stand for an output argument",
-                                              self.body.file, raise_at, 0, None, self.body.name))
+            self.error_at("'_' can only stand for an output argument", e)
             return "None"
         return self.name_ref(e.name)
 
@@ -746,8 +760,7 @@ class ProcedureCompiler:
 
     def expr_Function(self, e: n.Function) -> str:
         if e.name not in FUNCTIONS:
-            self.errors.append(HdlSyntaxError(f"unknown function '{e.name}'", self.body.file,
-                                              self.current_line, 0, None, self.body.name))
+            self.error_at(f"unknown function '{e.name}'", e)
             return "None"
         self.used_functions.add(e.name)
         args = ", ".join(self.expr(a) for a in e.args)

@@ -1,7 +1,9 @@
 """AST of the HDevelop language.
 
-Expressions carry no positions (errors are reported per program line, as
-HDevelop does); statements carry a Position.  `parser.py` builds line-level
+Statements carry a Position.  Expressions carry none, except the names a
+compile-time error can be about (variables, inline functions, the callee of
+a par_start): their `at` is (row, column) inside the statement's text, which
+`Position.place` turns into a file position.  `parser.py` builds line-level
 statements; `blocks.py` nests them into block statements (IfBlock, ForBlock…).
 """
 
@@ -16,9 +18,21 @@ class Position:
     procedure: str | None
     line: int
     column: int
+    #: the file column where the statement's text (its indentation included) begins
+    text_column: int = field(default=1, compare=False)
 
     def __str__(self) -> str:
         return f"{self.file or '<input>'}:{self.procedure or '?'}:{self.line}"
+
+    def place(self, at: tuple[int, int] | None) -> tuple[int, int]:
+        """(line, column) in the file of a node at (row, column) of this statement's text.
+
+        Rows after the first are continuation lines, which begin at column 1.
+        """
+        if at is None:
+            return self.line, self.column
+        row, column = at
+        return self.line + row, (self.text_column - 1 + column) if row == 0 else column
 
 
 class Node:
@@ -57,6 +71,7 @@ class Const(Expr):
 @dataclass(slots=True)
 class Var(Expr):
     name: str
+    at: tuple[int, int] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -146,6 +161,7 @@ class Length(Expr):
 class Function(Expr):
     name: str
     args: list[Expr]
+    at: tuple[int, int] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -348,6 +364,7 @@ class ParStart(Stmt):
     handle: str
     call: Call
     pos: Position | None = field(default=None, compare=False)
+    call_at: tuple[int, int] | None = field(default=None, compare=False)  # the callee's name
 
 
 # ---- block statements (built by blocks.py) --------------------------------

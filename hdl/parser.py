@@ -135,7 +135,25 @@ def insert_operator(left, op: str, right):
 
 
 class Builder(Transformer):
-    """Builds nodes.* from the grammar's rules (runs inside the LALR parser)."""
+    """Builds nodes.* from the grammar's rules (runs inside the LALR parser).
+
+    The driver keeps `text` (what it parses) and `line_start` (where the
+    current statement's text begins in it) up to date, so names get their
+    (row, column) inside their statement's text.
+    """
+
+    text = ""
+    line_start = 0
+
+    def at(self, token) -> tuple[int, int] | None:
+        start = getattr(token, "start_pos", None)
+        if start is None or start < self.line_start:
+            return None
+        text, line_start = self.text, self.line_start
+        row = text.count("\n", line_start, start)
+        if row == 0:
+            return 0, start - line_start + 1
+        return row, start - text.rfind("\n", line_start, start)
 
     # --- lines
 
@@ -255,7 +273,7 @@ class Builder(Transformer):
 
     def par_start(self, c):
         handle, name, args = c
-        return n.ParStart(str(handle), n.Call(str(name), args or []))
+        return n.ParStart(str(handle), n.Call(str(name), args or []), call_at=self.at(name))
 
     # --- expressions
 
@@ -339,10 +357,10 @@ class Builder(Transformer):
         return n.Const(0)
 
     def var(self, c):
-        return n.Var(str(c[0]))
+        return n.Var(str(c[0]), self.at(c[0]))
 
     def function(self, c):
-        return n.Function(str(c[0]), c[1] or [])
+        return n.Function(str(c[0]), c[1] or [], self.at(c[0]))
 
     def length(self, c):
         return n.Length(c[0])
@@ -420,6 +438,7 @@ class LineParser:
                 else:
                     actions[symbol] = (len(arg.expansion), arg.origin.name, callbacks[arg])
             self.actions[state], self.gotos[state] = actions, goto
+        self.builder = lark.options.transformer
         self.scanner, self.whitespace = _build_scanner(lark)
         self.fullmatchers = [(t.name, re.compile(t.pattern.to_regexp())) for t in lark.terminals]
         self.candidates: dict[str, tuple[str, ...]] = {}
@@ -437,6 +456,8 @@ class LineParser:
         return set(self.actions[state])
 
     def parse(self, text: str):
+        builder = self.builder
+        builder.text, builder.line_start = text, 0
         actions, gotos = self.actions, self.gotos
         candidates = self.candidates
         match = self.scanner.match
@@ -478,6 +499,8 @@ class LineParser:
                     state = action
                     states.append(state)
                     values.append(token)
+                    if kind == "_NL":  # the next statement's text begins after it
+                        builder.line_start = token.start_pos + 1
                     break
                 if action is None:
                     what = "end of line" if token is None or kind == "_NL" else repr(str(token))
@@ -684,5 +707,5 @@ def parse_lines(lines: list[Line], file: str | None = None,
     for line, stmt in zip(lines, result):
         if stmt is not None:
             indent = len(line.text) - len(line.text.lstrip())
-            stmt.pos = n.Position(file, procedure, line.line, line.column + indent)
+            stmt.pos = n.Position(file, procedure, line.line, line.column + indent, line.column)
     return result

@@ -82,8 +82,13 @@ class Program:
 
     def _source(self, entry: ProcedureEntry, given: list[str] | None = None) -> CompiledSource:
         """The one place a procedure is compiled; calls resolve from its own file."""
-        return compile_procedure(entry.body, entry.source.interface,
-                                 lambda name: self.resolve(name, entry.loaded), given)
+        try:
+            return compile_procedure(entry.body, entry.source.interface,
+                                     lambda name: self.resolve(name, entry.loaded), given)
+        except HdlSyntaxError as exc:
+            for error in exc.errors if isinstance(exc, HdlSyntaxErrors) else [exc]:
+                _show_source(error, entry.source)
+            raise
 
     def function(self, entry: ProcedureEntry):
         """The compiled, linked function of a procedure: `f(ctx, *inputs) -> outputs`."""
@@ -172,6 +177,19 @@ class Program:
             raise
         except Exception as exc:  # noqa: BLE001 - becomes an HDevelop error with a location
             raise tracebacks.to_runtime_error(exc) from exc
+
+
+def _show_source(error: HdlSyntaxError, procedure: Procedure) -> None:
+    """Give a compile-time error the program line it is about, with the caret under its column."""
+    if error.source_line is not None:
+        return
+    for line in procedure.lines:
+        rows = line.text.split("\n")
+        row = error.line - line.line
+        if line.kind == "code" and 0 <= row < len(rows):
+            error.source_line = rows[row]
+            error.caret_column = error.column - (line.column - 1 if row == 0 else 0)
+            return
 
 
 def statements_entry(statements: list, file: str) -> ProcedureEntry:

@@ -89,3 +89,32 @@ def test_help_is_fast_and_does_not_import_torch():
     assert float(out.stdout) < 0.5
     help_text = subprocess.run([sys.executable, "-m", "hdl", "--help"], capture_output=True, text=True)
     assert help_text.returncode == 0 and "check" in help_text.stdout and "convert" in help_text.stdout
+
+
+def test_compile_errors_point_at_the_offending_name(tmp_path):
+    """Names inside a line carry their column, also on continuation lines and in XML files."""
+    text = ("X := 1\n"
+            "  Y := foo(X) + sin(_)\n"
+            "par_start<H> : tuple_add (1, 2)\n"
+            "Z := [1, \\\n"
+            "      bar(2)]\n")
+    path = tmp_path / "names.hds"
+    path.write_text(text)
+    code, out = run("check", "--no-cache", str(path))
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"{path}:2:8: unknown function 'foo'")
+    assert lines[1:3] == ["      Y := foo(X) + sin(_)", "           ^"]
+    assert lines[3].startswith(f"{path}:2:21: '_' can only stand for an output argument")
+    assert lines[5] == "                        ^"
+    assert lines[6].startswith(f"{path}:3:16: 'tuple_add' takes 3 arguments, got 2")
+    assert lines[9].startswith(f"{path}:5:7: unknown function 'bar'")
+    assert lines[10:12] == ["          bar(2)]", "          ^"]
+    xml = tmp_path / "names.hdev"
+    assert run("convert", str(path), str(xml), "--no-check")[0] == 0
+    code, out = run("check", "--no-cache", str(xml))
+    lines = out.splitlines()
+    # <l> elements start after the tag: the text's own column is kept
+    assert code == 1 and lines[0].startswith(f"{xml}:") and ": unknown function 'foo'" in lines[0]
+    line, column = (int(x) for x in lines[0].split(":")[1:3])
+    assert xml.read_text().splitlines()[line - 1][column - 1:].startswith("foo(X)")
