@@ -185,17 +185,11 @@ def doc(name, proc_paths):
 
     op = REGISTRY.get(name)
     if op is not None:
-        click.echo(op.signature())
-        if op.doc:
-            click.echo("\n" + op.doc)
+        click.echo(op.help_text())
         return
     for proc_name, entry in procedure_catalogue(list(proc_paths)):
         if proc_name == name:
-            click.echo(entry.source.interface.signature(name))
-            short = entry.source.short_description()
-            if short:
-                click.echo("\n" + short)
-            click.echo(f"\nprocedure in {entry.loaded.path}")
+            click.echo(entry.help_text())
             return
     click.echo(f"unknown operator or procedure '{name}'", err=True)
     sys.exit(1)

@@ -44,6 +44,12 @@ class ProcedureEntry:
     def body(self) -> n.ProcedureBody:
         return self.loaded.bodies[self.name]
 
+    def help_text(self) -> str:
+        """The signature, the short description and where the procedure comes from."""
+        short = self.source.short_description()
+        return (self.source.interface.signature(self.name) + (f"\n\n{short}" if short else "")
+                + f"\n\nprocedure ({self.origin}) in {self.loaded.path}")
+
     def callee(self) -> Callee:
         iface = self.source.interface
         return Callee(self.name, "procedure",

@@ -57,6 +57,10 @@ class Operator:
         return format_signature(self.name, [self.iconic_in, self.iconic_out, self.control_in,
                                             self.control_out])
 
+    def help_text(self) -> str:
+        """The signature and, below it, the documentation (`hdl doc`, the REPL's help)."""
+        return self.signature() + (f"\n\n{self.doc}" if self.doc else "")
+
     def __call__(self, *args):
         """Call the operator from Python, with its errors named as the compiled program names them."""
         try:

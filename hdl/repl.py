@@ -499,9 +499,7 @@ class Session:
             return
         op = REGISTRY.get(name)
         if op is not None:
-            self.say(op.signature())
-            if op.doc:
-                self.say("\n" + op.doc)
+            self.say(op.help_text())
             return
         entry = None
         try:
@@ -511,11 +509,7 @@ class Session:
         if entry is None:
             entry = dict(self.catalogue()).get(name)
         if entry is not None:
-            self.say(entry.source.interface.signature(name))
-            short = entry.source.short_description()
-            if short:
-                self.say("\n" + short)
-            self.say(f"\nprocedure ({entry.origin}) in {entry.loaded.path}")
+            self.say(entry.help_text())
             return
         if name in FUNCTIONS:
             self.say(f"{name} (…): an inline function of HDevelop expressions")
