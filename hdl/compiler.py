@@ -15,7 +15,7 @@ HDevelop call stack at no cost while the program runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import errorcodes as ec
 from . import nodes as n
@@ -48,7 +48,6 @@ class Callee:
     name: str
     kind: str  # 'operator' or 'procedure'
     arity: tuple[int, int, int, int]  # iconic in, iconic out, control in, control out
-    input_dimensions: list[int] = field(default_factory=list)  # per input (io then ic): vector dimension
     needs_context: bool = False  # operators get `_ctx` only when they ask for it
 
     def signature(self) -> str:
@@ -122,7 +121,6 @@ class ProcedureCompiler:
         self.errors: list[HdlSyntaxError] = []
         self.globals = names.globals
         self.error_vars = names.error_vars
-        self.iconic_params = {p.name for p in interface.iconic_in + interface.iconic_out}
         self.outputs = [p.name for p in interface.iconic_out + interface.control_out]
 
     # ---- helpers
@@ -648,7 +646,7 @@ class ProcedureCompiler:
             else:
                 t = self.temp()
                 codes.append((f"({t} := {self.expr(operand)})", t))
-        (left_first, left), (right_first, right) = codes
+        (_, left), (_, right) = codes
         firsts = [first for first, name in codes if first != name]
         if len(firsts) == 2:  # a chained `is` evaluates both operands before it decides
             return f"{firsts[0]}.__class__ is {firsts[1]}.__class__ is int", left, right

@@ -54,8 +54,7 @@ class ProcedureEntry:
         iface = self.source.interface
         return Callee(self.name, "procedure",
                       (len(iface.iconic_in), len(iface.iconic_out), len(iface.control_in),
-                       len(iface.control_out)),
-                      [p.dimension for p in iface.iconic_in + iface.control_in])
+                       len(iface.control_out)))
 
 
 def environment_path() -> list[str]:
