@@ -36,7 +36,8 @@ reader only accepts `hdl.` modules and IconicObject subclasses that have
 
 Reading checks everything: the magic, the header length against the file
 size, array offsets/counts against the blob, every type tag.  A damaged or
-hostile file gives HdlError naming the path, never a Python exception.
+hostile file gives HdictError, never another Python exception; read_dict
+reports it as HALCON's FILE_FORMAT error naming the path.
 """
 
 from __future__ import annotations
@@ -57,15 +58,12 @@ MAX_DEPTH = 200
 
 
 class HdictError(Exception):
-    """A problem with the content of a dict file or of a dict to be written.
+    """A damaged or foreign dict file, or a dict that cannot be stored.
 
-    `kind` is 'format' (a damaged or foreign file) or 'content' (something
-    that cannot be stored); the operators turn it into a HALCON error.
+    Not an HdlRuntimeError: the operator that read or wrote knows which
+    HALCON error it is (read_dict: FILE_FORMAT naming the path; write_dict,
+    dict_to_json: a wrong value of the dict).
     """
-
-    def __init__(self, message: str, kind: str = "format"):
-        super().__init__(message)
-        self.kind = kind
 
 
 # ---- writing ------------------------------------------------------------------------
@@ -85,7 +83,7 @@ class _Writer:
         self.dict_ids[key] = index
         self.dicts.append(None)
         if not d.valid:
-            raise HdictError("a dict handle in the dict has been cleared", "content")
+            raise HdictError("a dict handle in the dict has been cleared")
         pairs = []
         for k, value in d.data.items():
             pairs.append([k, self.value(value, 0)])
@@ -104,15 +102,16 @@ class _Writer:
             return {"d": self.add_dict(x)}
         if isinstance(x, v.Handle):
             if self.strict:
-                raise HdictError(f"a handle of type '{x.type_name}' cannot be written to a dict file",
-                                 "content")
+                raise HdictError(f"a handle of type '{x.type_name}' cannot be written to a "
+                                 "dict file")
             return {"h": None}
-        raise HdictError(f"cannot store a value of type {t.__name__}", "content")
+        raise HdictError(f"cannot store a value of type {t.__name__}")
 
     def value(self, x, depth: int):
         if depth > MAX_DEPTH:
-            raise HdictError("vectors nested too deeply", "content")
-        if type(x) is np.ndarray and x.ndim == 1 and x.dtype in (np.int64, np.float64) and x.size > 1:
+            raise HdictError("vectors nested too deeply")
+        if (type(x) is np.ndarray and x.ndim == 1 and x.dtype in (np.int64, np.float64)
+                and x.size > 1):
             data = x.astype(x.dtype.newbyteorder("<"), copy=False).tobytes()
             offset = len(self.blob)
             self.blob += data
@@ -128,18 +127,19 @@ class _Writer:
     def iconic(self, obj):
         to_state = getattr(obj, "to_state", None)
         if to_state is None or not hasattr(type(obj), "from_state"):
-            raise HdictError(f"iconic objects of type '{getattr(obj, 'type_name', type(obj).__name__)}' "
-                             "cannot be written to a dict file yet (no to_state/from_state)", "content")
+            name = getattr(obj, "type_name", type(obj).__name__)
+            raise HdictError(f"iconic objects of type '{name}' cannot be written to a dict "
+                             "file yet (no to_state/from_state)")
         cls = type(obj)
         return {"class": f"{cls.__module__}:{cls.__qualname__}", "state": self.state(to_state(), 0)}
 
     def state(self, s, depth):
         if depth > MAX_DEPTH:
-            raise HdictError("iconic state nested too deeply", "content")
+            raise HdictError("iconic state nested too deeply")
         if isinstance(s, np.ndarray):
             arr = np.ascontiguousarray(s)
             if arr.dtype.kind not in "biuf" or arr.dtype.itemsize > 8:
-                raise HdictError(f"unsupported array type {arr.dtype} in iconic state", "content")
+                raise HdictError(f"unsupported array type {arr.dtype} in iconic state")
             dtype = arr.dtype.newbyteorder("<") if arr.dtype.itemsize > 1 else arr.dtype
             offset = len(self.blob)
             self.blob += arr.astype(dtype, copy=False).tobytes()
@@ -152,7 +152,7 @@ class _Writer:
             return {"value": s}
         if isinstance(s, float):
             return {"real": repr(s)}
-        raise HdictError(f"unsupported value of type {type(s).__name__} in iconic state", "content")
+        raise HdictError(f"unsupported value of type {type(s).__name__} in iconic state")
 
 
 def dumps(d: v.DictHandle, strict: bool = True) -> bytes:
@@ -267,7 +267,8 @@ class _Reader:
         cls = module
         for part in qualname.split("."):
             cls = getattr(cls, part, None)
-        if not (isinstance(cls, type) and issubclass(cls, v.IconicObject) and hasattr(cls, "from_state")):
+        if not (isinstance(cls, type) and issubclass(cls, v.IconicObject)
+                and hasattr(cls, "from_state")):
             raise HdictError(f"iconic class {item['class']!r} cannot be read")
         try:
             return cls.from_state(self.state(item["state"], 0))
@@ -295,7 +296,8 @@ class _Reader:
             count = math.prod(shape)
             if offset < 0 or offset + count * dtype.itemsize > len(self.blob):
                 raise HdictError("array outside the file's data")
-            return np.frombuffer(self.blob, dtype=dtype, count=count, offset=offset).reshape(shape).copy()
+            arr = np.frombuffer(self.blob, dtype=dtype, count=count, offset=offset)
+            return arr.reshape(shape).copy()
         if "dict" in s and type(s["dict"]) is dict:
             return {k: self.state(x, depth + 1) for k, x in s["dict"].items()}
         if "list" in s and type(s["list"]) is list:
@@ -329,7 +331,8 @@ def loads(data: bytes) -> v.DictHandle:
                             parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise HdictError(f"damaged header: {exc}") from None
-    if not isinstance(header, dict) or header.get("format") != "hdl-hdict" or header.get("root") != 0:
+    if (not isinstance(header, dict) or header.get("format") != "hdl-hdict"
+            or header.get("root") != 0):
         raise HdictError("damaged header")
     try:
         reader = _Reader(header, memoryview(data)[start + length:])
@@ -352,9 +355,9 @@ def to_json_value(d: v.DictHandle, strict: bool = True, _active=None):
     if _active is None:
         _active = set()
     if id(d) in _active:
-        raise HdictError("a dict that contains itself cannot be written as JSON", "content")
+        raise HdictError("a dict that contains itself cannot be written as JSON")
     if not d.valid:
-        raise HdictError("a dict handle in the dict has been cleared", "content")
+        raise HdictError("a dict handle in the dict has been cleared")
     _active.add(id(d))
     out = {}
     for key, value in d.data.items():
@@ -377,12 +380,12 @@ def _json_elem(x, strict, active):
     if t is float:
         if math.isfinite(x):
             return x
-        raise HdictError(f"the real {x!r} has no JSON form", "content")
+        raise HdictError(f"the real {x!r} has no JSON form")
     if isinstance(x, v.DictHandle):
         return to_json_value(x, strict, active)
     if strict:
-        raise HdictError(f"a handle of type '{getattr(x, 'type_name', '?')}' cannot be written as JSON",
-                         "content")
+        raise HdictError(f"a handle of type '{getattr(x, 'type_name', '?')}' cannot be written "
+                         "as JSON")
     raise _Skip
 
 
@@ -390,7 +393,7 @@ def _json_of(value, strict, active):
     if isinstance(value, (v.ObjectTuple, v.IconicObject)) or type(value) is v.Vector:
         if strict:
             what = "vectors" if type(value) is v.Vector else "iconic objects"
-            raise HdictError(f"{what} cannot be written as JSON", "content")
+            raise HdictError(f"{what} cannot be written as JSON")
         raise _Skip
     items = v.as_list(value)
     if len(items) == 1:
