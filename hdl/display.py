@@ -20,11 +20,12 @@ import os
 
 import numpy as np
 
+from . import args
 from . import errorcodes as ec
 from .atomic import atomic_write_bytes
 from .errors import HdlRuntimeError
-from .iconic import NO_WINDOW, Image, Region
-from .values import Handle
+from .iconic import Image, Region
+from .values import Handle, describe
 
 #: dev_set_colored's palette (HALCON's order of its named colors)
 COLORED = ["red", "green", "blue", "cyan", "magenta", "yellow", "dim gray", "medium slate blue",
@@ -32,25 +33,23 @@ COLORED = ["red", "green", "blue", "cyan", "magenta", "yellow", "dim gray", "med
            "cadet blue", "goldenrod", "orchid", "khaki"]
 
 
-def parse_color(name, operator: str = "dev_set_color", param: int = 1) -> tuple:
+def parse_color(name, param: int = 1) -> tuple:
     """A HALCON color name ('red', 'slate blue', '#ff000080') as an RGBA tuple."""
     from PIL import ImageColor
     if not isinstance(name, str):
-        raise HdlRuntimeError(ec.wrong_type(param), f"color name expected, got {name!r}",
-                              operator=operator)
+        raise args.type_error(param, name, "a color name")
     text = name.strip().lower()
     try:
         if text.startswith("#") and len(text) == 9:
             return tuple(int(text[i:i + 2], 16) for i in (1, 3, 5, 7))
         rgb = ImageColor.getrgb(text.replace(" ", ""))
     except ValueError:
-        raise HdlRuntimeError(ec.wrong_value(param), f"unknown color {name!r}",
-                              operator=operator) from None
+        raise args.wrong_value(param, f"unknown color {name!r}") from None
     return tuple(rgb[:3]) + ((rgb[3],) if len(rgb) == 4 else (255,))
 
 
 class Window(Handle):
-    """An off-screen HALCON graphics window."""
+    """An off-screen HALCON graphics window (closing it clears the handle)."""
 
     __slots__ = ("number", "row", "column", "width", "height", "background", "canvas", "part",
                  "colors", "color_index", "draw", "line_width", "font_size", "part_set")
@@ -78,9 +77,6 @@ class Window(Handle):
         self.canvas = PILImage.new("RGB", (width, height), self.background[:3])
         if not self.part_set:
             self.part = (0, 0, height - 1, width - 1)
-
-    def clear(self) -> None:  # Handle.clear: the window is closed
-        super().clear()
 
     def clear_canvas(self) -> None:
         from PIL import Image as PILImage
@@ -127,7 +123,8 @@ class Window(Handle):
         for d in channels:
             if d.dtype != np.uint8:
                 lo, hi = float(d.min()), float(d.max())
-                d = ((d.astype(np.float64) - lo) * (255.0 / (hi - lo) if hi > lo else 0.0)).astype(np.uint8)
+                scale = 255.0 / (hi - lo) if hi > lo else 0.0
+                d = ((d.astype(np.float64) - lo) * scale).astype(np.uint8)
             shown.append(d)
         rgb = np.dstack(shown * 3 if len(shown) == 1 else shown)
         ri, ci = np.flatnonzero(rin), np.flatnonzero(cin)
@@ -154,7 +151,8 @@ class Window(Handle):
         if alpha >= 1.0:
             target[mask] = color[:3]
         else:
-            target[mask] = (target[mask] * (1 - alpha) + np.array(color[:3]) * alpha).astype(np.uint8)
+            blend = target[mask] * (1 - alpha) + np.array(color[:3]) * alpha
+            target[mask] = blend.astype(np.uint8)
         self.canvas = PILImage.fromarray(target)
 
     def text(self, lines: list[str], row, column, color: tuple, box: bool, box_color: tuple,
@@ -220,10 +218,9 @@ class DisplayState:
         if self.active is window:
             self.active = self.windows[-1] if self.windows else None
 
-    def current(self, operator: str) -> Window:
+    def current(self) -> Window:
         if self.active is None:
-            raise HdlRuntimeError(NO_WINDOW, "no graphics window is open (dev_open_window)",
-                                  operator=operator)
+            raise HdlRuntimeError(ec.NO_WINDOW, "no graphics window is open (dev_open_window)")
         return self.active
 
     def snapshot(self, windows=None, reason: str = "stop") -> None:
@@ -232,7 +229,8 @@ class DisplayState:
             return
         for window in (self.windows if windows is None else windows):
             self.saved += 1
-            path = os.path.join(self.directory, f"window{window.number}_{self.saved:03d}_{reason}.png")
+            name = f"window{window.number}_{self.saved:03d}_{reason}.png"
+            path = os.path.join(self.directory, name)
             atomic_write_bytes(path, window.png())
             self.saved_files.append(path)
 
@@ -244,15 +242,17 @@ def state(ctx) -> DisplayState:
     return display
 
 
-def window_of(ctx, handle, operator: str, param: int = 1) -> Window:
-    from .values import as_list
-    items = as_list(handle) if not isinstance(handle, Window) else [handle]
-    if len(items) != 1 or not isinstance(items[0], Window):
-        raise HdlRuntimeError(NO_WINDOW if len(items) == 1 else ec.wrong_number(param),
-                              "a window handle expected", operator=operator)
-    if not items[0].valid:
-        raise HdlRuntimeError(NO_WINDOW, "the window has been closed", operator=operator)
-    return items[0]
+def window_of(handle, param: int = 1) -> Window:
+    """One open window.  Another value or a closed window is HALCON's "no window" (not
+    args.handle's wrong handle type / cleared handle)."""
+    window = args.one(handle, param)
+    if not isinstance(window, Window) or not window.valid:
+        error = HdlRuntimeError(ec.NO_WINDOW, "the window has been closed"
+                                if isinstance(window, Window) else
+                                f"a window handle expected, got {describe(window)}")
+        error.param = param  # the registry names the parameter
+        raise error
+    return window
 
 
 def attach(ctx, directory: str) -> None:
