@@ -27,15 +27,14 @@ from .errors import HdlRuntimeError
 from .registry import process_state
 from .values import IconicObject, ObjectTuple
 
-# Error codes of the image chapter (HALCON's numbers where we could confirm
-# them; the others are hdl's choice, recorded in docs/semantics.md).
-FILE_NOT_FOUND = 5200        # H_ERR_FNF: file not found
-FILE_FORMAT = 5279           # image file of an unsupported format / damaged
-FILE_WRITE = 5202            # cannot open the file for writing
-IMAGE_TYPE = 1302            # pixel type an operator does not support (hdl's choice: wrong value)
-IMAGE_SIZE = 3040            # images of different sizes combined (hdl's choice)
-NOT_AN_IMAGE = 4050          # a region given where an image is needed (hdl's choice)
-NO_WINDOW = 5100             # no (valid) graphics window (H_ERR_WWINDOW area)
+# still used by hdl/dl/model.py (FILE_NOT_FOUND, FILE_FORMAT), operators/display.py
+# (FILE_WRITE), operators/dl_eval.py (IMAGE_SIZE) and hdl/display.py (NO_WINDOW);
+# go once they use hdl.errorcodes
+FILE_NOT_FOUND = ec.FILE_NOT_FOUND
+FILE_FORMAT = ec.FILE_FORMAT
+FILE_WRITE = ec.FILE_WRITE
+IMAGE_SIZE = ec.IMAGE_SIZE
+NO_WINDOW = ec.NO_WINDOW
 
 DTYPES = {
     "byte": np.uint8, "int1": np.int8, "int2": np.int16, "uint2": np.uint16,
@@ -56,20 +55,6 @@ SYSTEM_SIZE = [512, 512]
 def reset_system_size() -> None:
     """HALCON's default system image size, as a new process starts."""
     SYSTEM_SIZE[:] = [512, 512]
-UNSUPPORTED_TYPES = ("complex", "vector_field", "vector_field_relative", "vector_field_absolute")
-
-
-def error(code: int, message: str, operator: str | None = None) -> HdlRuntimeError:
-    return HdlRuntimeError(code, message, operator=operator)
-
-
-def check_type(ptype, param: int, operator: str) -> str:
-    if ptype in DTYPES:
-        return ptype
-    if ptype in UNSUPPORTED_TYPES:
-        raise error(ec.wrong_value(param), f"pixel type {ptype!r} is not supported by hdl", operator)
-    raise error(ec.wrong_value(param), f"unknown pixel type {ptype!r}; valid: "
-                + ", ".join(DTYPES), operator)
 
 
 def to_type(data: np.ndarray, ptype: str, rounding: bool = True) -> np.ndarray:
@@ -210,9 +195,6 @@ class Region(IconicObject):
                 self.mask[i1 - a1:i2 - a1 + 1, j1 - b1:j2 - b1 + 1]
         return out
 
-    def moved(self, dr: int, dc: int) -> "Region":
-        return Region(self.mask, self.r0 + dr, self.c0 + dc, tight=True)
-
     def same(self, other: "Region") -> bool:
         if self.is_empty or other.is_empty:
             return self.is_empty and other.is_empty
@@ -336,7 +318,14 @@ def new_image(data, ptype: str, domain: Region | None = None) -> Image:
     return Image(list(data), ptype, domain)
 
 
-# ---- access helpers for operators --------------------------------------------------
+# ---- argument helpers from before hdl.args ---------------------------------------------
+# still used by operators/display.py (error, objects, images, regions, one_int, one_str,
+# choice), operators/dl_eval.py (error, images, ints) and benchmarks/train.py (images);
+# goes once they use hdl.args (which must not be imported here: it imports this module)
+
+def error(code: int, message: str, operator: str | None = None) -> HdlRuntimeError:
+    return HdlRuntimeError(code, message, operator=operator)
+
 
 def objects(value, operator: str, param_name: str = "object") -> list:
     """The objects of an iconic input (an ObjectTuple or a single object)."""
@@ -351,7 +340,7 @@ def images(value, operator: str) -> list[Image]:
     out = objects(value, operator)
     for obj in out:
         if not isinstance(obj, Image):
-            raise error(NOT_AN_IMAGE, f"an image is expected, got a {obj.type_name}", operator)
+            raise error(ec.NOT_AN_IMAGE, f"an image is expected, got a {obj.type_name}", operator)
     return out
 
 
@@ -364,22 +353,9 @@ def regions(value, operator: str) -> list[Region]:
         elif isinstance(obj, Image):
             out.append(obj.domain())
         else:
-            raise error(NOT_AN_IMAGE, f"a region is expected, got a {obj.type_name}", operator)
+            raise error(ec.NOT_AN_IMAGE, f"a region is expected, got a {obj.type_name}", operator)
     return out
 
-
-def one_image(value, operator: str) -> Image:
-    found = images(value, operator)
-    if len(found) != 1:
-        raise error(ec.wrong_number(1), f"exactly one image expected, got {len(found)}", operator)
-    return found[0]
-
-
-def tuple_of(items) -> ObjectTuple:
-    return ObjectTuple(items)
-
-
-# ---- control parameters -----------------------------------------------------------
 
 def _items(value, param: int, operator: str) -> list:
     from .values import as_list
@@ -389,27 +365,16 @@ def _items(value, param: int, operator: str) -> list:
         raise error(ec.wrong_type(param), "control value expected", operator) from None
 
 
-def nums(value, param: int, operator: str, what: str = "number") -> list:
-    items = _items(value, param, operator)
-    for x in items:
-        if type(x) is not int and type(x) is not float:
-            raise error(ec.wrong_type(param), f"{what} expected, got {x!r}", operator)
-    return items
-
-
 def ints(value, param: int, operator: str, what: str = "integer") -> list[int]:
-    items = nums(value, param, operator, what)
     out = []
-    for x in items:
-        if type(x) is float:
-            if x != int(x):
-                raise error(ec.wrong_type(param), f"{what} expected, got {x!r}", operator)
-            x = int(x)
-        out.append(x)
+    for x in _items(value, param, operator):
+        if type(x) is not int and (type(x) is not float or x != int(x)):
+            raise error(ec.wrong_type(param), f"{what} expected, got {x!r}", operator)
+        out.append(int(x))
     return out
 
 
-def one(items: list, param: int, operator: str):
+def _one(items: list, param: int, operator: str):
     if len(items) != 1:
         raise error(ec.wrong_number(param), f"parameter {param} needs exactly one value, "
                     f"got {len(items)}", operator)
@@ -417,15 +382,11 @@ def one(items: list, param: int, operator: str):
 
 
 def one_int(value, param: int, operator: str) -> int:
-    return one(ints(value, param, operator), param, operator)
-
-
-def one_num(value, param: int, operator: str) -> float:
-    return float(one(nums(value, param, operator), param, operator))
+    return _one(ints(value, param, operator), param, operator)
 
 
 def one_str(value, param: int, operator: str) -> str:
-    x = one(_items(value, param, operator), param, operator)
+    x = _one(_items(value, param, operator), param, operator)
     if type(x) is not str:
         raise error(ec.wrong_type(param), f"string expected, got {x!r}", operator)
     return x
@@ -437,12 +398,3 @@ def choice(value, param: int, operator: str, allowed) -> str:
         raise error(ec.wrong_value(param), f"{x!r} is not supported; valid: "
                     + ", ".join(repr(a) for a in allowed), operator)
     return x
-
-
-def broadcast(lists: list[list], operator: str) -> int:
-    """The common length of per-object parameter tuples (length 1 repeats)."""
-    n = max((len(x) for x in lists), default=0)
-    for i, x in enumerate(lists):
-        if len(x) not in (1, n):
-            raise error(ec.wrong_number(i + 1), "parameter tuples of different lengths", operator)
-    return n

@@ -7,9 +7,9 @@ an uninitialised iconic variable is an error when read.
 
 import numpy as np
 
-from hdl import errorcodes as ec
-from hdl import iconic as ic
+from hdl import args
 from hdl import values as v
+from hdl.iconic import Image, Region
 from hdl.registry import operator
 
 
@@ -22,23 +22,23 @@ def gen_empty_obj():
 @operator("count_obj ( Objects : : : Number )")
 def count_obj(objects):
     """Number of objects of the tuple."""
-    return len(ic.objects(objects, "count_obj"))
+    return len(args.objects(objects))
 
 
 @operator("concat_obj ( Objects1, Objects2 : ObjectsConcat : : )")
 def concat_obj(objects1, objects2):
     """Objects1 followed by Objects2 (the objects themselves are shared, not copied)."""
-    return v.ObjectTuple(ic.objects(objects1, "concat_obj") + ic.objects(objects2, "concat_obj"))
+    return v.ObjectTuple(args.objects(objects1) + args.objects(objects2))
 
 
 @operator("select_obj ( Objects : ObjectSelected : Index : )")
 def select_obj(objects, index):
     """The objects at the 1-based indices Index (a tuple selects several)."""
-    items = ic.objects(objects, "select_obj")
+    items = args.objects(objects)
     out = []
-    for i in ic.ints(index, 1, "select_obj", "integer index"):
+    for i in args.integers(index, 1):
         if i < 1 or i > len(items):
-            raise ic.error(ec.wrong_value(1), f"index {i} out of range 1..{len(items)}", "select_obj")
+            raise args.wrong_value(1, f"index {i} out of range 1..{len(items)}")
         out.append(items[i - 1])
     return v.ObjectTuple(out)
 
@@ -46,25 +46,25 @@ def select_obj(objects, index):
 @operator("copy_obj ( Objects : ObjectsSelected : Index, NumObj : )")
 def copy_obj(objects, index, num_obj):
     """NumObj objects starting at the 1-based Index; NumObj = -1 copies all from Index on."""
-    items = ic.objects(objects, "copy_obj")
-    start = ic.one_int(index, 1, "copy_obj")
-    count = ic.one_int(num_obj, 2, "copy_obj")
+    items = args.objects(objects)
+    start = args.integer(index, 1)
+    count = args.integer(num_obj, 2)
     if start < 1 or start > len(items):
-        raise ic.error(ec.wrong_value(1), f"index {start} out of range 1..{len(items)}", "copy_obj")
+        raise args.wrong_value(1, f"index {start} out of range 1..{len(items)}")
     if count == -1:
         count = len(items) - start + 1
     if count < 0 or start - 1 + count > len(items):
-        raise ic.error(ec.wrong_value(2), f"cannot copy {count} objects from index {start} "
-                       f"of {len(items)}", "copy_obj")
+        raise args.wrong_value(2, f"cannot copy {count} objects from index {start} "
+                               f"of {len(items)}")
     return v.ObjectTuple(items[start - 1:start - 1 + count])
 
 
 def _same_object(a, b, epsilon: float) -> bool:
     if type(a) is not type(b):
         return False
-    if isinstance(a, ic.Region):
+    if isinstance(a, Region):
         return a.same(b)
-    if isinstance(a, ic.Image):
+    if isinstance(a, Image):
         if (a.ptype, a.width, a.height, a.channels) != (b.ptype, b.width, b.height, b.channels):
             return False
         if not a.domain().same(b.domain()):
@@ -82,9 +82,9 @@ def _same_object(a, b, epsilon: float) -> bool:
     return a is b
 
 
-def _compare(objects1, objects2, epsilon: float, name: str) -> int:
-    a = ic.objects(objects1, name)
-    b = ic.objects(objects2, name)
+def _compare(objects1, objects2, epsilon: float) -> int:
+    a = args.objects(objects1)
+    b = args.objects(objects2)
     if len(a) != len(b):
         return 0
     return int(all(_same_object(x, y, epsilon) for x, y in zip(a, b)))
@@ -94,26 +94,23 @@ def _compare(objects1, objects2, epsilon: float, name: str) -> int:
 def compare_obj(objects1, objects2, epsilon):
     """1 when both tuples hold equal objects pairwise: same regions; images with the same
     type, size and domain whose gray values differ by at most Epsilon inside the domain."""
-    eps = ic.one_num(epsilon, 1, "compare_obj")
-    if eps < 0:
-        raise ic.error(ec.wrong_value(1), "Epsilon must be >= 0", "compare_obj")
-    return _compare(objects1, objects2, eps, "compare_obj")
+    return _compare(objects1, objects2, args.real(epsilon, 1, low=0))
 
 
 @operator("test_equal_obj ( Objects1, Objects2 : : : IsEqual )")
 def test_equal_obj(objects1, objects2):
     """compare_obj with Epsilon 0."""
-    return _compare(objects1, objects2, 0.0, "test_equal_obj")
+    return _compare(objects1, objects2, 0.0)
 
 
 @operator("obj_diff ( Objects, ObjectsSub : ObjectsDiff : : )")
 def obj_diff(objects, objects_sub):
     """The objects of Objects that are not (identical objects) in ObjectsSub."""
-    sub = {id(o) for o in ic.objects(objects_sub, "obj_diff")}
-    return v.ObjectTuple([o for o in ic.objects(objects, "obj_diff") if id(o) not in sub])
+    sub = {id(o) for o in args.objects(objects_sub)}
+    return v.ObjectTuple([o for o in args.objects(objects) if id(o) not in sub])
 
 
 @operator("get_obj_class ( Object : : : Class )")
 def get_obj_class(objects):
     """'image' or 'region' for each object."""
-    return v.canonical([o.type_name for o in ic.objects(objects, "get_obj_class")])
+    return v.canonical([o.type_name for o in args.objects(objects)])

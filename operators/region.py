@@ -13,9 +13,11 @@ import math
 
 import numpy as np
 
+from hdl import args
 from hdl import errorcodes as ec
 from hdl import iconic as ic
 from hdl import values as v
+from hdl.errors import HdlRuntimeError
 from hdl.iconic import Image, Region, combine
 from hdl.registry import operator
 
@@ -48,13 +50,12 @@ def _in_domain(img: Image, mask: np.ndarray) -> Region:
 def threshold(image, min_gray, max_gray):
     """The pixels of the domain with MinGray <= g <= MaxGray (first channel); one region per image
     (MinGray/MaxGray may hold one value per image)."""
-    name = "threshold"
-    imgs = ic.images(image, name)
-    lo = ic.nums(min_gray, 1, name)
-    hi = ic.nums(max_gray, 2, name)
-    n = ic.broadcast([lo, hi], name)
+    imgs = args.images(image)
+    lo = args.numbers(min_gray, 1)
+    hi = args.numbers(max_gray, 2)
+    n = args.common_length([lo, hi], [1, 2])
     if imgs and n not in (1, len(imgs)):
-        raise ic.error(ec.wrong_number(1), "one MinGray/MaxGray or one per image", name)
+        raise args.wrong_number(1, "one MinGray/MaxGray or one per image")
     out = []
     for k, img in enumerate(imgs):
         a, b = lo[min(k, len(lo) - 1)], hi[min(k, len(hi) - 1)]
@@ -96,14 +97,13 @@ def binary_threshold(image, method, light_dark):
     """Automatic threshold of byte/uint2 images: 'max_separability' (Otsu's method) or
     'smooth_histo' (the minimum between the two peaks of the smoothed histogram).  'dark' selects
     g <= UsedThreshold, 'light' g > UsedThreshold."""
-    name = "binary_threshold"
-    m = ic.choice(method, 1, name, ("max_separability", "smooth_histo"))
-    ld = ic.choice(light_dark, 2, name, ("dark", "light"))
+    m = args.choice(method, 1, ("max_separability", "smooth_histo"))
+    ld = args.choice(light_dark, 2, ("dark", "light"))
     regions, used = [], []
-    for img in ic.images(image, name):
+    for img in args.images(image):
         if img.ptype not in ("byte", "uint2"):
-            raise ic.error(ic.IMAGE_TYPE, f"binary_threshold supports byte and uint2 images, not "
-                           f"{img.ptype!r}", name)
+            raise HdlRuntimeError(ec.IMAGE_TYPE,
+                                  f"byte or uint2 images expected, got {img.ptype!r}")
         d = img.data[0]
         dom = img.domain_mask()
         values = d if dom is None else d[dom]
@@ -119,17 +119,16 @@ def binary_threshold(image, method, light_dark):
 def dyn_threshold(orig_image, threshold_image, offset, light_dark):
     """Compare with a (smoothed) threshold image: 'light' g_o >= g_t + Offset, 'dark'
     g_o <= g_t - Offset, 'equal' |g_o - g_t| <= Offset, 'not_equal' |g_o - g_t| > Offset."""
-    name = "dyn_threshold"
-    off = ic.one_num(offset, 1, name)
-    ld = ic.choice(light_dark, 2, name, ("light", "dark", "equal", "not_equal"))
-    a_list = ic.images(orig_image, name)
-    b_list = ic.images(threshold_image, name)
+    off = args.real(offset, 1)
+    ld = args.choice(light_dark, 2, ("light", "dark", "equal", "not_equal"))
+    a_list = args.images(orig_image)
+    b_list = args.images(threshold_image)
     if len(a_list) != len(b_list):
-        raise ic.error(ec.ICONIC_EXPECTED, "as many threshold images as images needed", name)
+        raise HdlRuntimeError(ec.ICONIC_EXPECTED, "as many threshold images as images needed")
     out = []
     for a, b in zip(a_list, b_list):
         if (a.width, a.height) != (b.width, b.height):
-            raise ic.error(ic.IMAGE_SIZE, "images of different sizes", name)
+            raise HdlRuntimeError(ec.IMAGE_SIZE, "images of different sizes")
         x = a.data[0].astype(np.float64)
         y = b.data[0].astype(np.float64)
         if ld == "light":
@@ -147,6 +146,13 @@ def dyn_threshold(orig_image, threshold_image, offset, light_dark):
 
 # ---- creation ------------------------------------------------------------------------------
 
+def _per_object(*values) -> tuple[list[list], int]:
+    """The number tuples of control inputs 1, 2 …, one value per region (length 1 repeats),
+    and the number of regions they make."""
+    lists = [args.numbers(x, i) for i, x in enumerate(values, 1)]
+    return lists, args.common_length(lists, list(range(1, len(lists) + 1)))
+
+
 @operator("gen_empty_region ( : EmptyRegion : : )")
 def gen_empty_region():
     """One region without pixels (|R| = 1, area 0)."""
@@ -157,15 +163,13 @@ def gen_empty_region():
 def gen_rectangle1(row1, column1, row2, column2):
     """Axis-parallel rectangles, both corners included (coordinates rounded); tuples give
     several."""
-    name = "gen_rectangle1"
-    lists = [ic.nums(x, i + 1, name) for i, x in enumerate((row1, column1, row2, column2))]
-    n = ic.broadcast(lists, name)
+    lists, n = _per_object(row1, column1, row2, column2)
     out = []
     for k in range(n):
         r1, c1, r2, c2 = (int(math.floor(lst[min(k, len(lst) - 1)] + 0.5)) for lst in lists)
         if r2 < r1 or c2 < c1:
-            raise ic.error(ec.wrong_value(3 if r2 < r1 else 4), "Row2/Column2 must not be smaller "
-                           "than Row1/Column1", name)
+            raise args.wrong_value(3 if r2 < r1 else 4,
+                                   "Row2/Column2 must not be smaller than Row1/Column1")
         out.append(Region.rectangle(r1, c1, r2, c2))
     return _out(out)
 
@@ -215,14 +219,12 @@ def circle(row, col, radius) -> Region:
 def gen_rectangle2(row, column, phi, length1, length2):
     """Rectangles of any orientation: the pixels whose centres lie within Length1 along the
     direction Phi (radians, counter-clockwise from the column axis) and Length2 across it."""
-    name = "gen_rectangle2"
-    lists = [ic.nums(x, i + 1, name) for i, x in enumerate((row, column, phi, length1, length2))]
-    n = ic.broadcast(lists, name)
+    lists, n = _per_object(row, column, phi, length1, length2)
     out = []
     for k in range(n):
         r, c, p, a, b = (float(lst[min(k, len(lst) - 1)]) for lst in lists)
         if a < 0 or b < 0:
-            raise ic.error(ec.wrong_value(4 if a < 0 else 5), "lengths must be >= 0", name)
+            raise args.wrong_value(4 if a < 0 else 5, "lengths must be >= 0")
         out.append(rectangle2(r, c, p, a, b))
     return _out(out)
 
@@ -230,14 +232,12 @@ def gen_rectangle2(row, column, phi, length1, length2):
 @operator("gen_circle ( : Circle : Row, Column, Radius : )")
 def gen_circle(row, column, radius):
     """Discs: the pixels whose centres are at most Radius from (Row, Column)."""
-    name = "gen_circle"
-    lists = [ic.nums(x, i + 1, name) for i, x in enumerate((row, column, radius))]
-    n = ic.broadcast(lists, name)
+    lists, n = _per_object(row, column, radius)
     out = []
     for k in range(n):
         r, c, rad = (float(lst[min(k, len(lst) - 1)]) for lst in lists)
         if rad < 0:
-            raise ic.error(ec.wrong_value(3), "Radius must be >= 0", name)
+            raise args.wrong_value(3, "Radius must be >= 0")
         out.append(circle(r, c, rad))
     return _out(out)
 
@@ -245,29 +245,26 @@ def gen_circle(row, column, radius):
 @operator("gen_ellipse ( : Ellipse : Row, Column, Phi, Radius1, Radius2 : )")
 def gen_ellipse(row, column, phi, radius1, radius2):
     """Ellipses with main axis Radius1 in direction Phi and Radius2 across it."""
-    name = "gen_ellipse"
-    lists = [ic.nums(x, i + 1, name) for i, x in enumerate((row, column, phi, radius1, radius2))]
-    n = ic.broadcast(lists, name)
+    lists, n = _per_object(row, column, phi, radius1, radius2)
     return _out([ellipse(*(float(lst[min(k, len(lst) - 1)]) for lst in lists)) for k in range(n)])
 
 
 @operator("gen_region_points ( : Region : Rows, Columns : )")
 def gen_region_points(rows, columns):
     """One region made of the given pixels."""
-    name = "gen_region_points"
-    r = ic.ints(rows, 1, name)
-    c = ic.ints(columns, 2, name)
+    r = args.integers(rows, 1)
+    c = args.integers(columns, 2)
     if len(r) != len(c):
-        raise ic.error(ec.wrong_number(2), "Rows and Columns must have the same length", name)
+        raise args.wrong_number(2, "Rows and Columns must have the same length")
     return _out([Region.from_points(r, c)])
 
 
 @operator("get_region_points ( Region : : : Rows, Columns )")
 def get_region_points(region):
     """The pixels of one region, sorted by row, then column."""
-    regs = ic.regions(region, "get_region_points")
+    regs = args.regions(region)
     if len(regs) != 1:
-        raise ic.error(ec.ICONIC_EXPECTED, "exactly one region expected", "get_region_points")
+        raise HdlRuntimeError(ec.ICONIC_EXPECTED, "exactly one region expected")
     r, c = regs[0].points()
     return v.canonical(r.astype(np.int64)), v.canonical(c.astype(np.int64))
 
@@ -275,16 +272,14 @@ def get_region_points(region):
 @operator("region_to_bin ( Region : BinImage : ForegroundGray, BackgroundGray, Width, Height : )")
 def region_to_bin(region, foreground, background, width, height):
     """A byte image of Width×Height: ForegroundGray in the region, BackgroundGray elsewhere."""
-    name = "region_to_bin"
-    fg = ic.one_int(foreground, 1, name)
-    bg = ic.one_int(background, 2, name)
-    w = ic.one_int(width, 3, name)
-    h = ic.one_int(height, 4, name)
-    if w < 1 or h < 1:
-        raise ic.error(ec.wrong_value(3 if w < 1 else 4), "the size must be >= 1", name)
+    fg = args.integer(foreground, 1)
+    bg = args.integer(background, 2)
+    w = args.integer(width, 3, low=1)
+    h = args.integer(height, 4, low=1)
     out = []
-    for r in ic.regions(region, name):
-        data = np.where(r.canvas(h, w), np.uint8(max(0, min(fg, 255))), np.uint8(max(0, min(bg, 255))))
+    for r in args.regions(region):
+        data = np.where(r.canvas(h, w), np.uint8(max(0, min(fg, 255))),
+                        np.uint8(max(0, min(bg, 255))))
         out.append(Image([data.astype(np.uint8)], "byte"))
     return _out(out)
 
@@ -293,11 +288,10 @@ def region_to_bin(region, foreground, background, width, height):
 def paint_region(region, image, grayval, type_):
     """Paint the regions into a copy of the image with Grayval (one value, or one per channel);
     Type 'fill' paints the pixels, 'margin' only the inner boundary."""
-    name = "paint_region"
-    img = ic.one_image(image, name)
-    values = ic.nums(grayval, 1, name)
-    mode = ic.choice(type_, 2, name, ("fill", "margin"))
-    for r in ic.regions(region, name):
+    img = args.image(image)
+    values = args.numbers(grayval, 1)
+    mode = args.choice(type_, 2, ("fill", "margin"))
+    for r in args.regions(region):
         if mode == "margin" and not r.is_empty:
             r = boundary_inner(r)
         mask = r.canvas(img.height, img.width)
@@ -405,7 +399,8 @@ def smallest_rect2(r: Region):
         phi += math.pi
     if abs(phi) < 1e-12:
         phi = 0.0
-    # snap the rounding noise of the rotation (pixel centres give multiples of 0.5 when axis-parallel)
+    # snap the rounding noise of the rotation (pixel centres give multiples of 0.5 when
+    # axis-parallel)
     return tuple(round(float(x), 10) + 0.0 for x in (row, col, phi, l1, l2))
 
 
@@ -533,7 +528,7 @@ def _connect_num(r: Region) -> int:
     return int(ndimage.label(r.mask, _structure(NEIGHBORHOOD))[1])
 
 
-def feature(r: Region, name: str, operator_name: str, param: int):
+def feature(r: Region, name: str):
     a = r.area
     if name == "area":
         return a
@@ -612,8 +607,8 @@ def feature(r: Region, name: str, operator_name: str, param: int):
         return _connect_num(r) - _holes(r)
     if name == "area_holes":
         return fill_region(r).area - a
-    raise ic.error(ec.wrong_value(param), f"region feature {name!r} is not supported; valid: "
-                   + ", ".join(FEATURES), operator_name)
+    raise args.wrong_value(1, f"region feature {name!r} is not supported; valid: "
+                           + ", ".join(FEATURES))
 
 
 FEATURES = ("area", "row", "column", "width", "height", "row1", "column1", "row2", "column2",
@@ -627,11 +622,11 @@ FEATURES = ("area", "row", "column", "width", "height", "row1", "column1", "row2
 def region_features(regions, features):
     """The features of each region: all features of the first region, then of the second …
     Areas, coordinates of rectangle1 and counts are integers, the others reals."""
-    names = v.as_list(features)
+    names = args.control(features, 1)
     out = []
-    for r in ic.regions(regions, "region_features"):
+    for r in args.regions(regions):
         for f in names:
-            out.append(feature(r, f, "region_features", 1))
+            out.append(feature(r, f))
     return v.canonical(out)
 
 
@@ -639,19 +634,18 @@ def region_features(regions, features):
 def select_shape(regions, features, operation, min_, max_):
     """The regions whose features lie in [Min, Max] (for all features with 'and', for at least
     one with 'or').  'min'/'max' as bound mean no bound."""
-    name = "select_shape"
-    names = v.as_list(features)
-    op = ic.choice(operation, 2, name, ("and", "or"))
-    lows = v.as_list(min_)
-    highs = v.as_list(max_)
+    names = args.control(features, 1)
+    op = args.choice(operation, 2, ("and", "or"))
+    lows = args.control(min_, 3)
+    highs = args.control(max_, 4)
     if len(lows) != len(names) or len(highs) != len(names):
-        raise ic.error(ec.wrong_number(3 if len(lows) != len(names) else 4),
-                       "one Min and one Max per feature", name)
+        raise args.wrong_number(3 if len(lows) != len(names) else 4,
+                                "one Min and one Max per feature")
     out = []
-    for r in ic.regions(regions, name):
+    for r in args.regions(regions):
         hits = []
         for f, lo, hi in zip(names, lows, highs):
-            val = feature(r, f, name, 1)
+            val = feature(r, f)
             ok_lo = lo == "min" or val >= lo
             ok_hi = hi == "max" or val <= hi
             hits.append(ok_lo and ok_hi)
@@ -664,7 +658,7 @@ def select_shape(regions, features, operation, min_, max_):
 def area_center(regions):
     """Area (integer) and centre of gravity (reals) of each region; 0, 0.0, 0.0 when empty."""
     areas, rows, cols = [], [], []
-    for r in ic.regions(regions, "area_center"):
+    for r in args.regions(regions):
         a, rc, cc, *_ = _moments(r)
         areas.append(a)
         rows.append(rc)
@@ -675,7 +669,7 @@ def area_center(regions):
 @operator("smallest_rectangle1 ( Regions : : : Row1, Column1, Row2, Column2 )")
 def smallest_rectangle1(regions):
     """The enclosing axis-parallel rectangle, corners included (0, 0, 0, 0 when empty)."""
-    boxes = [r.bbox for r in ic.regions(regions, "smallest_rectangle1")]
+    boxes = [r.bbox for r in args.regions(regions)]
     return tuple(v.canonical([b[k] for b in boxes]) for k in range(4))
 
 
@@ -683,48 +677,46 @@ def smallest_rectangle1(regions):
 def smallest_rectangle2(regions):
     """The smallest enclosing rectangle of any orientation around the pixel centres;
     Length1 >= Length2, Phi in (-pi/2, pi/2]."""
-    rects = [smallest_rect2(r) for r in ic.regions(regions, "smallest_rectangle2")]
+    rects = [smallest_rect2(r) for r in args.regions(regions)]
     return tuple(v.canonical([b[k] for b in rects]) for k in range(5))
 
 
 @operator("smallest_circle ( Regions : : : Row, Column, Radius )")
 def smallest_circle_op(regions):
     """The smallest circle around the pixel centres of each region."""
-    circles = [smallest_circle(r) for r in ic.regions(regions, "smallest_circle")]
+    circles = [smallest_circle(r) for r in args.regions(regions)]
     return tuple(v.canonical([b[k] for b in circles]) for k in range(3))
 
 
 @operator("elliptic_axis ( Regions : : : Ra, Rb, Phi )")
 def elliptic_axis_op(regions):
     """Radii and orientation of the ellipse with the same second moments."""
-    vals = [elliptic_axis(r) for r in ic.regions(regions, "elliptic_axis")]
+    vals = [elliptic_axis(r) for r in args.regions(regions)]
     return tuple(v.canonical([b[k] for b in vals]) for k in range(3))
 
 
 @operator("circularity ( Regions : : : Circularity )")
 def circularity(regions):
     """Area / (pi * maximal distance from the centre to the border²), at most 1."""
-    return v.canonical([feature(r, "circularity", "circularity", 1)
-                        for r in ic.regions(regions, "circularity")])
+    return v.canonical([feature(r, "circularity") for r in args.regions(regions)])
 
 
 @operator("compactness ( Regions : : : Compactness )")
 def compactness(regions):
     """Contour length² / (4 pi area), at least 1."""
-    return v.canonical([feature(r, "compactness", "compactness", 1)
-                        for r in ic.regions(regions, "compactness")])
+    return v.canonical([feature(r, "compactness") for r in args.regions(regions)])
 
 
 @operator("convexity ( Regions : : : Convexity )")
 def convexity(regions):
     """Area / area of the convex hull."""
-    return v.canonical([feature(r, "convexity", "convexity", 1) for r in ic.regions(regions, "convexity")])
+    return v.canonical([feature(r, "convexity") for r in args.regions(regions)])
 
 
 @operator("contlength ( Regions : : : ContLength )")
 def contlength(regions):
     """Length of the outer contour through the border pixel centres."""
-    return v.canonical([contour_length(r) for r in ic.regions(regions, "contlength")])
+    return v.canonical([contour_length(r) for r in args.regions(regions)])
 
 
 # ---- sorting ------------------------------------------------------------------------------
@@ -735,15 +727,11 @@ def sort_region(regions, sort_mode, order, row_or_col):
     'upper_right', 'lower_left', 'lower_right' (of the enclosing rectangle) or 'character'
     (upper left, rows of characters); 'row' sorts by row then column, 'column' the other way;
     Order 'true' ascending, 'false' descending."""
-    name = "sort_region"
-    mode = ic.choice(sort_mode, 1, name, ("first_point", "last_point", "upper_left", "upper_right",
-                                          "lower_left", "lower_right", "character"))
-    asc = ic.one(v.as_list(order), 2, name)
-    if asc not in ("true", "false", 1, 0):
-        raise ic.error(ec.wrong_value(2), "Order must be 'true' or 'false'", name)
-    ascending = asc in ("true", 1)
-    axis = ic.choice(row_or_col, 3, name, ("row", "column"))
-    regs = ic.regions(regions, name)
+    mode = args.choice(sort_mode, 1, ("first_point", "last_point", "upper_left", "upper_right",
+                                      "lower_left", "lower_right", "character"))
+    ascending = args.choice(order, 2, ("true", "false", 1, 0)) in ("true", 1)
+    axis = args.choice(row_or_col, 3, ("row", "column"))
+    regs = args.regions(regions)
 
     def key(r: Region):
         if r.is_empty:
@@ -772,22 +760,22 @@ def sort_region(regions, sort_mode, order, row_or_col):
 @operator("union1 ( Region : RegionUnion : : )")
 def union1(region):
     """The union of all regions (one region; empty for no regions)."""
-    return _out([combine(ic.regions(region, "union1"), "union")])
+    return _out([combine(args.regions(region), "union")])
 
 
 @operator("union2 ( Region1, Region2 : RegionUnion : : )")
 def union2(region1, region2):
     """Each region of Region1 united with all regions of Region2."""
-    other = combine(ic.regions(region2, "union2"), "union")
-    return _out([combine([r, other], "union") for r in ic.regions(region1, "union2")])
+    other = combine(args.regions(region2), "union")
+    return _out([combine([r, other], "union") for r in args.regions(region1)])
 
 
 @operator("intersection ( Region1, Region2 : RegionIntersection : : )")
 def intersection(region1, region2):
     """Each region of Region1 intersected with all regions of Region2."""
-    others = ic.regions(region2, "intersection")
+    others = args.regions(region2)
     out = []
-    for r in ic.regions(region1, "intersection"):
+    for r in args.regions(region1):
         for o in others:
             r = combine([r, o], "intersection")
         out.append(r)
@@ -797,8 +785,8 @@ def intersection(region1, region2):
 @operator("difference ( Region, Sub : RegionDifference : : )")
 def difference(region, sub):
     """Each region minus all regions of Sub."""
-    other = combine(ic.regions(sub, "difference"), "union")
-    return _out([combine([r, other], "difference") for r in ic.regions(region, "difference")])
+    other = combine(args.regions(sub), "union")
+    return _out([combine([r, other], "difference") for r in args.regions(region)])
 
 
 @operator("complement ( Region : RegionComplement : : )")
@@ -806,7 +794,7 @@ def complement(region):
     """The pixels of 0…H-1 × 0…W-1 not in the region, H×W being the largest image size seen in
     this run (at least 512×512; HALCON's system 'width'/'height' with clip_region true)."""
     h, w = ic.SYSTEM_SIZE
-    return _out([Region(~r.canvas(h, w)) for r in ic.regions(region, "complement")])
+    return _out([Region(~r.canvas(h, w)) for r in args.regions(region)])
 
 
 def fill_region(r: Region) -> Region:
@@ -819,7 +807,7 @@ def fill_region(r: Region) -> Region:
 @operator("fill_up ( Region : RegionFillUp : : )")
 def fill_up(region):
     """Fill the holes (background parts not 4-connected to the outside)."""
-    return _out([fill_region(r) for r in ic.regions(region, "fill_up")])
+    return _out([fill_region(r) for r in args.regions(region)])
 
 
 @operator("connection ( Region : ConnectedRegions : : )")
@@ -829,7 +817,7 @@ def connection(region):
     from scipy import ndimage
     structure = _structure(NEIGHBORHOOD)
     out = []
-    for r in ic.regions(region, "connection"):
+    for r in args.regions(region):
         if r.is_empty:
             continue
         labels, n = ndimage.label(r.mask, structure)
@@ -843,11 +831,10 @@ def boundary(region, boundary_type):
     """'inner': the region's pixels with a 4-neighbour outside it; 'inner_filled': the same after
     filling the holes; 'outer': the pixels outside with a 4-neighbour inside."""
     from scipy import ndimage
-    name = "boundary"
-    mode = ic.choice(boundary_type, 1, name, ("inner", "inner_filled", "outer"))
+    mode = args.choice(boundary_type, 1, ("inner", "inner_filled", "outer"))
     cross = _structure(4)
     out = []
-    for r in ic.regions(region, name):
+    for r in args.regions(region):
         if r.is_empty:
             out.append(r)
             continue
@@ -865,11 +852,10 @@ def boundary(region, boundary_type):
 def shape_trans(region, type_):
     """'convex' (convex hull), 'rectangle1', 'rectangle2' (smallest_rectangle2), 'outer_circle'
     (smallest_circle), 'ellipse' (same moments), 'inner_center' (the pixel deepest inside)."""
-    name = "shape_trans"
-    mode = ic.choice(type_, 1, name, ("convex", "rectangle1", "rectangle2", "outer_circle",
-                                      "ellipse", "inner_center"))
+    mode = args.choice(type_, 1, ("convex", "rectangle1", "rectangle2", "outer_circle",
+                                  "ellipse", "inner_center"))
     out = []
-    for r in ic.regions(region, name):
+    for r in args.regions(region):
         if r.is_empty:
             out.append(r)
         elif mode == "convex":
@@ -894,17 +880,13 @@ def shape_trans(region, type_):
 
 # ---- morphology -----------------------------------------------------------------------------
 
-def _circle_element(radius: float, name: str) -> np.ndarray:
-    if radius < 0.5 or radius > 511.5:
-        raise ic.error(ec.wrong_value(1), "Radius must lie in 0.5…511.5", name)
-    return circle(0.0, 0.0, radius).mask
+def _circle_element(radius) -> np.ndarray:
+    return circle(0.0, 0.0, args.real(radius, 1, low=0.5, high=511.5)).mask
 
 
-def _rect_element(width, height, name: str) -> np.ndarray:
-    w = ic.one_int(width, 1, name)
-    h = ic.one_int(height, 2, name)
-    if w < 1 or h < 1:
-        raise ic.error(ec.wrong_value(1 if w < 1 else 2), "Width and Height must be >= 1", name)
+def _rect_element(width, height) -> np.ndarray:
+    w = args.integer(width, 1, low=1)
+    h = args.integer(height, 2, low=1)
     return np.ones((h, w), bool)
 
 
@@ -924,9 +906,9 @@ def erode(r: Region, element: np.ndarray) -> Region:
     return Region(ndimage.binary_erosion(r.mask, element, border_value=0), r.r0, r.c0)
 
 
-def _morph(region, element, name: str, steps) -> v.ObjectTuple:
+def _morph(region, element, steps) -> v.ObjectTuple:
     out = []
-    for r in ic.regions(region, name):
+    for r in args.regions(region):
         for step in steps:
             r = step(r, element)
         out.append(r)
@@ -938,15 +920,16 @@ def _register_morphology():
                            ("erosion", (erode,), "Minkowski subtraction with"),
                            ("opening", (erode, dilate), "Erosion then dilation with"),
                            ("closing", (dilate, erode), "Dilation then erosion with")):
-        def with_circle(region, radius, _steps=steps, _name=f"{op}_circle"):
-            return _morph(region, _circle_element(ic.one_num(radius, 1, _name), _name), _name, _steps)
+        def with_circle(region, radius, _steps=steps):
+            return _morph(region, _circle_element(radius), _steps)
         with_circle.__doc__ = f"{doc} a disc of the given radius (0.5…511.5)."
         operator(f"{op}_circle ( Region : Region{op.capitalize()} : Radius : )")(with_circle)
 
-        def with_rect(region, width, height, _steps=steps, _name=f"{op}_rectangle1"):
-            return _morph(region, _rect_element(width, height, _name), _name, _steps)
+        def with_rect(region, width, height, _steps=steps):
+            return _morph(region, _rect_element(width, height), _steps)
         with_rect.__doc__ = f"{doc} a Width×Height rectangle."
-        operator(f"{op}_rectangle1 ( Region : Region{op.capitalize()} : Width, Height : )")(with_rect)
+        operator(f"{op}_rectangle1 ( Region : Region{op.capitalize()} : Width, Height : )")(
+            with_rect)
 
 
 _register_morphology()
