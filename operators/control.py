@@ -1,54 +1,51 @@
 """Control chapter: the operators the language itself needs (errors, checks, threads, tests)."""
 
+from hdl import args
+from hdl import errorcodes as ec
 from hdl import values as v
 from hdl.errors import HdlRuntimeError
 from hdl.registry import operator
 from hdl.support import EXCEPTION_SLOTS, SYSTEM_LAYOUT_LENGTH
 
-ASSERTION_FAILED = 30999
+# checks of HALCON's internals that have no effect here
+_INTERNAL_CHECKS = ("father", "~father", "update_window", "~update_window", "color", "~color",
+                    "text", "~text", "region", "~region", "parameter", "~parameter", "database",
+                    "~database", "clear", "~clear", "memory", "~memory", "all", "~all",
+                    "fast", "~fast", "interface", "~interface", "default")
 
 
 @operator("dev_set_check ( : : Mode : )", needs_context=True)
 def dev_set_check(ctx, mode):
     """'give_error' raises operator errors as exceptions (the default); '~give_error' suppresses them."""
-    for item in v.as_list(mode):
+    for item in args.choices(mode, 1, ("give_error", "~give_error") + _INTERNAL_CHECKS):
         if item == "give_error":
             ctx.give_error = True
         elif item == "~give_error":
             ctx.give_error = False
-        elif item in ("father", "~father", "update_window", "~update_window", "color", "~color",
-                      "text", "~text", "region", "~region", "parameter", "~parameter", "database",
-                      "~database", "clear", "~clear", "memory", "~memory", "all", "~all",
-                      "fast", "~fast", "interface", "~interface", "default"):
-            continue  # checks of HALCON's internals that have no effect here
-        else:
-            raise HdlRuntimeError(1301, f"dev_set_check: unknown mode {item!r}", operator="dev_set_check")
 
 
 @operator("dev_error_var ( : : ErrorVar, Mode : )")
 def dev_error_var(error_var, mode):
     """Handled by the compiler: after each operator call, ErrorVar gets its return code."""
-    raise HdlRuntimeError(1301, "dev_error_var must be called with a variable", operator="dev_error_var")
+    raise args.wrong_value(1, "dev_error_var must be called with a variable")
 
 
 @operator("dev_get_exception_data ( : : Exception, Name : Value)")
 def dev_get_exception_data(exception, name):
     """Named slots of a caught exception tuple; '' for slots it does not have."""
-    items = v.as_list(exception)
-    names = v.as_list(name)
+    items = args.control(exception, 1)
+    names = args.strings(name, 2)
     system = (len(items) >= SYSTEM_LAYOUT_LENGTH and isinstance(items[0], int)
               and isinstance(items[2], str))
     if "user_data" in names:
         if len(names) > 1:
-            raise HdlRuntimeError(1302, "'user_data' cannot be requested together with other slots",
-                                  operator="dev_get_exception_data")
+            raise args.wrong_value(2, "'user_data' cannot be requested together with other slots")
         return v.canonical(items[SYSTEM_LAYOUT_LENGTH:] if system else items[1:])
     result = []
     for slot in names:
         if slot not in EXCEPTION_SLOTS:
-            raise HdlRuntimeError(1302, f"unknown exception data slot {slot!r}; valid: "
-                                  + ", ".join(sorted(list(EXCEPTION_SLOTS) + ['user_data'])),
-                                  operator="dev_get_exception_data")
+            raise args.wrong_value(2, f"unknown exception data slot {slot!r}; valid: "
+                                   + ", ".join(sorted(list(EXCEPTION_SLOTS) + ['user_data'])))
         if slot == "error_code":
             result.append(items[0] if items else "")
         elif system:
@@ -61,7 +58,7 @@ def dev_get_exception_data(exception, name):
 @operator("par_join ( : : ThreadID : )")
 def par_join(thread_id):
     """Handled by the compiler, which writes the threads' outputs back to the caller."""
-    raise HdlRuntimeError(1301, "par_join is only valid as a statement", operator="par_join")
+    raise args.wrong_value(1, "par_join is only valid as a statement")
 
 
 def _typed(value):
@@ -73,16 +70,16 @@ def hdl_assert(condition, message):
     """hdl's test assertion: fails unless Condition is one non-zero integer."""
     items = v.as_list(condition)
     if len(items) != 1 or type(items[0]) is not int or items[0] == 0:
-        raise HdlRuntimeError(ASSERTION_FAILED, f"assertion failed: {_text(message)} "
-                              f"(condition was {items!r})", operator="hdl_assert")
+        raise HdlRuntimeError(ec.ASSERTION_FAILED, f"assertion failed: {_text(message)} "
+                              f"(condition was {items!r})")
 
 
 @operator("hdl_assert_equal ( : : Actual, Expected, Message : )")
 def hdl_assert_equal(actual, expected, message):
     """hdl's test assertion: same elements with the same types (1 and 1.0 differ here)."""
     if _typed(actual) != _typed(expected):
-        raise HdlRuntimeError(ASSERTION_FAILED, f"{_text(message)}: expected {_show(expected)}, "
-                              f"got {_show(actual)}", operator="hdl_assert_equal")
+        raise HdlRuntimeError(ec.ASSERTION_FAILED, f"{_text(message)}: expected {_show(expected)}, "
+                              f"got {_show(actual)}")
 
 
 @operator("hdl_assert_error ( : : Exception, ErrorCode, Message : )")
@@ -97,13 +94,12 @@ def hdl_assert_error(exception, error_code, message):
     if not items:
         ok = False
     elif not expected:
-        ok = items[0] != ASSERTION_FAILED
+        ok = items[0] != ec.ASSERTION_FAILED
     else:
         ok = items[0] == expected[0]
     if not ok:
-        raise HdlRuntimeError(ASSERTION_FAILED, f"{_text(message)}: expected error "
-                              f"{expected or 'other than a failed assertion'}, got {items[:3]!r}",
-                              operator="hdl_assert_error")
+        raise HdlRuntimeError(ec.ASSERTION_FAILED, f"{_text(message)}: expected error "
+                              f"{expected or 'other than a failed assertion'}, got {items[:3]!r}")
 
 
 def _text(message) -> str:
@@ -118,8 +114,7 @@ def _show(value) -> str:
 @operator("clear_handle ( : : Handle : )")
 def clear_handle(handle):
     """Free handles now (files close, dicts empty); using one afterwards is an error."""
-    for item in v.as_list(handle):
+    for item in args.control(handle, 1):
         if not isinstance(item, v.Handle):
-            raise HdlRuntimeError(1201, f"clear_handle expects handles, got {item!r}"[:200],
-                                  operator="clear_handle")
+            raise args.type_error(1, item, "a handle")
         item.clear()

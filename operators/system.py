@@ -12,17 +12,12 @@ import os
 import subprocess
 import time
 
-from hdl import errorcodes as ec
+from hdl import args
 from hdl import functions
 from hdl import values as v
-from hdl.errors import HdlRuntimeError
 from hdl.registry import operator, process_state
 
 _BOOL = ("true", "false")
-
-
-def _err(code, message, op):
-    return HdlRuntimeError(code, message, operator=op)
 
 
 def _positive_int(value):
@@ -99,21 +94,14 @@ def reset_system() -> None:
 @operator("set_system ( : : SystemParameter, Value : )")
 def set_system(system_parameter, value):
     """Pairs of names and values; 'seed_rand' reseeds rand()/tuple_rand/tuple_shuffle."""
-    op = "set_system"
-    names = v.as_list(system_parameter)
-    values = v.as_list(value)
-    if len(names) != len(values):
-        raise _err(ec.wrong_number(2), f"{len(names)} parameter names but {len(values)} values", op)
     checked = []
-    for name, x in zip(names, values):
-        if type(name) is not str:
-            raise _err(ec.wrong_type(1), f"parameter name expected, got {v.describe(name)}", op)
+    for name, x in args.name_value_pairs(system_parameter, value, 1, 2):
         if name not in _PARAMETERS:
-            raise _err(ec.wrong_value(1), f"unknown or read-only system parameter {name!r}", op)
+            raise args.wrong_value(1, f"unknown or read-only system parameter {name!r}")
         if isinstance(x, v.Handle):
-            raise _err(ec.wrong_type(2), f"bad value for {name!r}: {v.describe(x)}", op)
+            raise args.type_error(2, x, f"a value for {name!r}")
         if not _PARAMETERS[name][1](x):
-            raise _err(ec.wrong_value(2), f"bad value {x!r} for system parameter {name!r}", op)
+            raise args.wrong_value(2, f"bad value {x!r} for system parameter {name!r}")
         checked.append((name, x))
     for name, x in checked:
         _SYSTEM[name] = x
@@ -124,19 +112,13 @@ def set_system(system_parameter, value):
 @operator("get_system ( : : Query : Information)")
 def get_system(query):
     """The current value of a system parameter; '?' lists the names."""
-    op = "get_system"
-    names = v.as_list(query)
-    if len(names) != 1:
-        raise _err(ec.wrong_number(1), "exactly one query expected", op)
-    name = names[0]
-    if type(name) is not str:
-        raise _err(ec.wrong_type(1), f"parameter name expected, got {v.describe(name)}", op)
+    name = args.string(query, 1)
     if name == "?":
         return sorted(list(_PARAMETERS) + list(_READ_ONLY))
     if name in _READ_ONLY:
         return _READ_ONLY[name]()
     if name not in _PARAMETERS:
-        raise _err(ec.wrong_value(1), f"unknown system parameter {name!r}", op)
+        raise args.wrong_value(1, f"unknown system parameter {name!r}")
     return _current(name)
 
 
@@ -150,16 +132,7 @@ def count_seconds():
 
 @operator("wait_seconds ( : : Seconds : )")
 def wait_seconds(seconds):
-    op = "wait_seconds"
-    items = v.as_list(seconds)
-    if len(items) != 1:
-        raise _err(ec.wrong_number(1), "one number of seconds expected", op)
-    s = items[0]
-    if type(s) is not int and type(s) is not float:
-        raise _err(ec.wrong_type(1), f"number expected, got {v.describe(s)}", op)
-    if not s >= 0 or s == float("inf"):
-        raise _err(ec.wrong_value(1), f"bad number of seconds {s!r}", op)
-    time.sleep(s)
+    time.sleep(args.real(seconds, 1, low=0, finite=True))
 
 
 @operator("get_system_time ( : : : MSecond, Second, Minute, Hour, Day, YDay, Month, Year)")
@@ -174,13 +147,8 @@ def get_system_time():
 @operator("system_call ( : : Command : )")
 def system_call(command):
     """Runs the command in the system shell and waits for it; its exit status is not an error."""
-    op = "system_call"
-    items = v.as_list(command)
-    if len(items) != 1:
-        raise _err(ec.wrong_number(1), "one command expected", op)
-    if type(items[0]) is not str:
-        raise _err(ec.wrong_type(1), f"command string expected, got {v.describe(items[0])}", op)
+    text = args.string(command, 1)
     try:
-        subprocess.run(items[0], shell=True, check=False)
+        subprocess.run(text, shell=True, check=False)
     except OSError as exc:
-        raise _err(ec.wrong_value(1), f"cannot run {items[0]!r}: {exc.strerror}", op) from None
+        raise args.wrong_value(1, f"cannot run {text!r}: {exc.strerror}") from None

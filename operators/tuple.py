@@ -1,8 +1,8 @@
 """Tuple chapter: the tuple_* operators.
 
-Every operator calls the code of the matching expression operator
-(`hdl.values`) or inline function (`hdl.functions`), so `tuple_add (A, B, S)`
-and `S := A + B` cannot disagree.  The few operators without an inline
+Every operator is the code of the matching expression operator
+(arithmetic.py, access.py, strings.py) or inline function (functions.py),
+so `tuple_add (A, B, S)` and `S := A + B` cannot disagree.  The few operators without an inline
 counterpart (tuple_histo_range, tuple_str_distance, tuple_constant,
 tuple_is_serializable …) are implemented here.  Where an operator differs
 from its inline function the docstring says so.  Errors always name the
@@ -12,79 +12,26 @@ count the control inputs of the signature.  Decisions: docs/semantics.md.
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
 
 import numpy as np
 
 from hdl import access as ac
+from hdl import args
 from hdl import arithmetic as ar
-from hdl import strings as st
-from hdl import errorcodes as ec
 from hdl import functions as f
+from hdl import strings as st
 from hdl import values as v
-from hdl.errors import HdlRuntimeError
 from hdl.registry import operator
 
 
 def _op(signature: str, impl=None, doc: str | None = None):
-    """Register a tuple operator; its errors are reported as errors of that operator.
-
-    With `impl`, the operator is that shared function itself (same arguments,
-    one result) and `doc` its docstring; otherwise the decorated function.
-    """
-    name = signature.split("(", 1)[0].strip()
-
-    def decorate(function):
-        @functools.wraps(function)
-        def call(*args):
-            try:
-                return function(*args)
-            except HdlRuntimeError as error:
-                error.operator = name
-                raise
-
-        if doc is not None:
-            call.__doc__ = doc
-        call.__module__ = __name__
-        operator(signature)(call)
-        return call
-
+    """Register a tuple operator: `impl`, the shared code of an expression operator or inline
+    function, with `doc` as its documentation; without `impl`, the decorated function."""
     if impl is not None:
-        return decorate(_plain(impl, name, doc))
-    return decorate
-
-
-def _plain(impl, name, doc):
-    def function(*args):
-        return impl(*args)
-    function.__name__ = name
-    function.__qualname__ = name
-    function.__doc__ = doc
-    function.__module__ = __name__
-    return function
-
-
-def _err(code, message):
-    return HdlRuntimeError(code, message)
-
-
-def _count(x, param: int, what: str = "count") -> int:
-    """A single non-negative integer (a real without fraction is accepted, as HALCON does)."""
-    items = v.as_list(x)
-    if len(items) != 1:
-        raise _err(ec.wrong_number(param), f"{what} must be a single number")
-    n = items[0]
-    if type(n) is float:
-        if not n.is_integer():
-            raise _err(ec.wrong_value(param), f"{what} {n!r} is not an integer value")
-        n = int(n)
-    elif type(n) is not int:
-        raise _err(ec.wrong_type(param), f"{what} must be a number, got {v.describe(n)}")
-    if n < 0:
-        raise _err(ec.wrong_value(param), f"negative {what} {n}")
-    return n
+        return operator(signature, doc=doc, chapter="tuple")(impl)
+    return operator(signature, chapter="tuple")
 
 
 # ---- Arithmetic -------------------------------------------------------------
@@ -210,13 +157,13 @@ _op("tuple_gen_sequence ( : : Start, End, Step : Sequence)", f.gen_sequence,
 @_op("tuple_gen_const ( : : Length, Const : Newtuple)")
 def tuple_gen_const(length, const):
     """Length copies of Const; Length may be a real without fraction (unlike gen_tuple_const)."""
-    return f.gen_tuple_const(_count(length, 1, "length"), const)
+    return f.gen_tuple_const(args.integer(length, 1, low=0), const)
 
 
 @_op("tuple_rand ( : : Length : Rand)")
 def tuple_rand(length):
     """Length reals uniform in [0, 1) from hdl.functions.RNG (seeded by set_system('seed_rand'))."""
-    return f.rand(_count(length, 1, "length"))
+    return f.rand(args.integer(length, 1, low=0))
 
 
 @_op("tuple_repeat ( : : Tuple, Num : Result)")
@@ -253,15 +200,11 @@ _CONSTANTS = {
 def tuple_constant(name):
     """The value of a named HDevelop constant (H_MSG_*, H_TYPE_*, H_INT*/H_UINT*, H_FLOAT*);
     an unknown name is #1301."""
-    items = v.as_list(name)
-    if len(items) != 1:
-        raise _err(ec.WRONG_NUMBER_1, "a single constant name expected")
-    if type(items[0]) is not str:
-        raise _err(ec.WRONG_TYPE_1, f"constant name expected, got {v.describe(items[0])}")
+    text = args.string(name, 1)
     try:
-        return _CONSTANTS[items[0]]
+        return _CONSTANTS[text]
     except KeyError:
-        raise _err(ec.WRONG_VALUE_1, f"unknown constant {items[0]!r}") from None
+        raise args.wrong_value(1, f"unknown constant {text!r}") from None
 
 
 # ---- Element order -------------------------------------------------------------------------
@@ -298,20 +241,11 @@ def tuple_histo_range(t, lo, hi, num_bins):
     Min = Max puts its values in the first bin).  Values outside [Min, Max] are not
     counted.  An empty input is #1401 … #1404.
     """
-    for k, x in enumerate((t, lo, hi, num_bins)):
-        if v.length(x) == 0:
-            raise _err(ec.wrong_number(k + 1), "empty input tuple")
-    items = v.as_list(t)
-    for x in items:
-        if type(x) is not int and type(x) is not float:
-            raise _err(ec.WRONG_TYPE_1, f"number expected, got {v.describe(x)}")
-    lo = ac.single_number(lo, 2, "tuple_histo_range")
-    hi = ac.single_number(hi, 3, "tuple_histo_range")
-    n = ac.single_int(num_bins, 4, "number of bins")
-    if n < 1:
-        raise _err(ec.wrong_value(4), f"number of bins must be at least 1, got {n}")
+    items = args.numbers(t, 1, nonempty=True)
+    lo, hi = args.number(lo, 2), args.number(hi, 3)
+    n = args.integer(num_bins, 4, low=1)
     if hi < lo:
-        raise _err(ec.WRONG_VALUE_3, f"Max {hi!r} is smaller than Min {lo!r}")
+        raise args.wrong_value(3, f"Max {hi!r} is smaller than Min {lo!r}")
     histo = [0] * n
     if all(type(x) is int for x in items):
         lo, hi = math.floor(lo), math.floor(hi)
@@ -437,20 +371,9 @@ def _levenshtein(a: str, b: str) -> int:
 @_op("tuple_str_distance ( : : String1, String2, Mode : Distance)")
 def tuple_str_distance(s1, s2, mode):
     """Edit distance per pair of strings (tuple rule); Mode 'levenshtein' only so far."""
-    items = v.as_list(mode)
-    if len(items) != 1:
-        raise _err(ec.WRONG_NUMBER_3, "a single mode expected")
-    if items[0] != "levenshtein":
-        raise _err(ec.WRONG_VALUE_3, f"unknown distance mode {items[0]!r} (supported: 'levenshtein')")
-
-    def one(a, b):
-        if type(a) is not str:
-            raise _err(ec.WRONG_TYPE_1, f"string expected, got {v.describe(a)}")
-        if type(b) is not str:
-            raise _err(ec.WRONG_TYPE_2, f"string expected, got {v.describe(b)}")
-        return _levenshtein(a, b)
-
-    return ar.elementwise(s1, s2, one, "tuple_str_distance")
+    args.choice(mode, 3, ("levenshtein",))
+    return ar.elementwise(args.strings(s1, 1), args.strings(s2, 2), _levenshtein,
+                          "tuple_str_distance")
 
 
 # ---- Type -------------------------------------------------------------------------------------------
