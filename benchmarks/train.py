@@ -33,8 +33,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from machine import machine_description, write_results  # noqa: E402
 
+from hdl import args  # noqa: E402
 from hdl import hdict  # noqa: E402
-from hdl import iconic as ic  # noqa: E402
 from hdl.loader import load_bytes  # noqa: E402
 from hdl.registry import REGISTRY  # noqa: E402
 from hdl.program import Program  # noqa: E402
@@ -103,7 +103,7 @@ def main(quick: bool = False, runtime: str = ""):
         def load(path):
             with open(path, "rb") as handle:
                 d = hdict.loads(handle.read())
-            image = ic.images(get_object(d, "image"), "bench")[0]
+            image = args.image(get_object(d, "image"))
             x = np.stack([np.asarray(c, dtype=np.float32) for c in image.data])
             return x, int(get(d, "image_label_id"))
 
