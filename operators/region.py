@@ -641,6 +641,10 @@ def select_shape(regions, features, operation, min_, max_):
     if len(lows) != len(names) or len(highs) != len(names):
         raise args.wrong_number(3 if len(lows) != len(names) else 4,
                                 "one Min and one Max per feature")
+    for bounds, param, word in ((lows, 3, "min"), (highs, 4, "max")):
+        for bound in bounds:
+            if bound != word and type(bound) not in (int, float):
+                raise args.type_error(param, bound, f"a number or '{word}'")
     out = []
     for r in args.regions(regions):
         hits = []
