@@ -32,7 +32,7 @@ def _restore_system_state():
 
 
 def op(name, *args):
-    return REGISTRY.get(name).function(*args)
+    return REGISTRY.get(name)(*args)
 
 
 def set_p(h, name, value):

@@ -66,7 +66,8 @@ def decode(data: bytes) -> tuple[str, dict, dict[str, np.ndarray]]:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise FormatError(f"damaged header ({exc})") from None
     if not isinstance(header, dict) or not isinstance(header.get("arch"), str) \
-            or not isinstance(header.get("params"), dict) or not isinstance(header.get("tensors"), list):
+            or not isinstance(header.get("params"), dict) \
+            or not isinstance(header.get("tensors"), list):
         raise FormatError("header lacks arch/params/tensors")
     payload = memoryview(data)[20 + n:]
     if hashlib.sha256(payload).hexdigest() != header.get("payload_sha256"):
@@ -81,7 +82,8 @@ def decode(data: bytes) -> tuple[str, dict, dict[str, np.ndarray]]:
         except (KeyError, TypeError, ValueError):
             raise FormatError(f"bad tensor entry {str(entry)[:80]}") from None
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-        if offset < 0 or offset + nbytes > len(payload) or count * np.dtype(dtype).itemsize != nbytes:
+        if offset < 0 or offset + nbytes > len(payload) \
+                or count * np.dtype(dtype).itemsize != nbytes:
             raise FormatError(f"tensor {name!r}: size or offset out of range")
         array = np.frombuffer(payload, dtype=np.dtype(dtype).newbyteorder("<"), count=count,
                               offset=offset).reshape(shape)

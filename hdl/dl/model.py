@@ -1,20 +1,21 @@
 """DL models: parameters, devices, inference, training, Grad-CAM, (de)serialisation.
 
 The operators in operators/dl.py are thin wrappers around `DLModel`.  Every user
-mistake raises HdlRuntimeError naming the operator, the parameter and what was
-expected.  Semantics and decisions: docs/dl.md.
+mistake raises HdlRuntimeError with the parameter and what was expected (the
+registry names the operator).  The networks and their catalogue rows are declared
+in hdl.dl.nets (`@network`).  Semantics and decisions: docs/dl.md.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .. import args
 from .. import errorcodes as ec
 from .. import functions
 from .. import iconic as ic
@@ -23,44 +24,7 @@ from ..errors import HdlRuntimeError
 from . import fileformat, nets, weights
 from .handles import DLDeviceHandle
 
-#: HALCON's "out of device memory"
-OUT_OF_MEMORY = 4104
-#: a failure inside the network that is no user mistake we could name (hdl's choice)
-DL_FAILURE = 7800
-#: file errors (as the image chapter)
-FILE_NOT_FOUND = ic.FILE_NOT_FOUND
-FILE_FORMAT = ic.FILE_FORMAT
-
-
-def err(code: int, message: str, op: str) -> HdlRuntimeError:
-    return HdlRuntimeError(code, message, operator=op)
-
-
-@dataclass
-class Arch:
-    type: str
-    cls: type
-    width: int
-    height: int
-    channels: int
-    min_size: int
-    has_fc: bool = False
-    imagenet: bool = True   # head has 1000 ImageNet classes when read
-
-
-ARCHS = {
-    "classifier_compact": Arch("classification", nets.Compact, 224, 224, 3, 17),
-    "classifier_enhanced": Arch("classification", nets.Enhanced, 224, 224, 3, 47, has_fc=True),
-    "classifier_resnet18": Arch("classification", nets.ResNet18, 224, 224, 3, 32),
-    "classifier_resnet50": Arch("classification", nets.ResNet50, 224, 224, 3, 32),
-    "classifier_alexnet": Arch("classification", nets.AlexNet, 224, 224, 3, 63, has_fc=True),
-    "classifier_mobilenet_v2": Arch("classification", nets.MobileNetV2, 224, 224, 3, 32),
-    "classifier_efficientnet_lite0": Arch("classification", nets.EfficientNetLite0, 224, 224, 3, 32),
-    "segmentation_compact": Arch("segmentation", nets.UNetCompact, 256, 256, 3, 8, imagenet=False),
-    "segmentation_enhanced": Arch("segmentation", nets.UNetEnhanced, 256, 256, 3, 16,
-                                  imagenet=False),
-}
-CATALOGUE = {f"pretrained_dl_{name}.hdl": name for name in ARCHS}
+CATALOGUE = {f"pretrained_dl_{name}.hdl": name for name in nets.NETWORKS}
 
 _BOOL = ("true", "false")
 PRECISIONS = {"float32": None, "float16": torch.float16, "bfloat16": torch.bfloat16}
@@ -77,18 +41,24 @@ SET_ONLY = ("runtime_init",)
 SETTABLE = SAVED + ("runtime", "gpu", "device", "image_dimensions", "image_size", "runtime_init")
 ALL_PARAMS = tuple(sorted(set(SAVED + GET_ONLY + SETTABLE) - set(SET_ONLY)))
 
+#: set_dl_model_param's GenParamName and GenParamValue
+NAME, VALUE = 2, 3
+#: DLSampleBatch (DLSample of gen_dl_model_heatmap): parameter 2 of every operator taking samples
+SAMPLES = 2
 
-def _default_params(arch: Arch) -> dict:
-    n = 1000 if arch.imagenet else 2
-    if arch.imagenet:
+
+def _default_params(network: nets.Network) -> dict:
+    n = 1000 if network.imagenet else 2
+    if network.imagenet:
         from torchvision.models._meta import _IMAGENET_CATEGORIES
         names = list(_IMAGENET_CATEGORIES)
     else:
         names = [f"class_{i}" for i in range(n)]
+    width, height, channels = network.size
     return {
         "batch_size": 1, "batch_size_multiplier": 1, "class_ids": list(range(n)),
-        "class_names": names, "image_width": arch.width, "image_height": arch.height,
-        "image_num_channels": arch.channels, "image_range_min": -127.0, "image_range_max": 128.0,
+        "class_names": names, "image_width": width, "image_height": height,
+        "image_num_channels": channels, "image_range_min": -127.0, "image_range_max": 128.0,
         "learning_rate": 0.001, "momentum": 0.9, "weight_prior": 0.0, "solver_type": "sgd",
         "adam_beta1": 0.9, "adam_beta2": 0.999, "adam_epsilon": 1e-8, "ignore_class_ids": [],
         "meta_data": {}, "precision": "float32", "enable_resizing": "true",
@@ -97,118 +67,61 @@ def _default_params(arch: Arch) -> dict:
     }
 
 
-# ---- parameter validation (shared by set_dl_model_param and the file reader) ----------------
+# ---- parameter values (shared by set_dl_model_param and the file reader) --------------------
 
-def _one(value, name, op, param=3):
-    items = v.as_list(value) if not isinstance(value, list) else value
-    if len(items) != 1:
-        raise err(ec.wrong_number(param), f"'{name}' needs exactly one value, got {len(items)}", op)
-    return items[0]
-
-
-def _int(value, name, op, lo=None, hi=None):
-    x = _one(value, name, op)
-    if type(x) is float and x == int(x):
-        x = int(x)
-    if type(x) is not int:
-        raise err(ec.wrong_type(3), f"'{name}' expects an integer, got {x!r}", op)
-    if (lo is not None and x < lo) or (hi is not None and x > hi):
-        rng = f">= {lo}" if hi is None else f"in {lo}..{hi}"
-        raise err(ec.wrong_value(3), f"'{name}' must be {rng}, got {x}", op)
-    return x
-
-
-def _real(value, name, op, lo=None, hi=None, lo_open=False, hi_open=False):
-    x = _one(value, name, op)
-    if type(x) not in (int, float):
-        raise err(ec.wrong_type(3), f"'{name}' expects a number, got {x!r}", op)
-    x = float(x)
-    bad = x != x or (lo is not None and (x <= lo if lo_open else x < lo)) \
-        or (hi is not None and (x >= hi if hi_open else x > hi))
-    if bad:
-        lo_t = "" if lo is None else (f"> {lo}" if lo_open else f">= {lo}")
-        hi_t = "" if hi is None else (f"< {hi}" if hi_open else f"<= {hi}")
-        raise err(ec.wrong_value(3), f"'{name}' must be {' and '.join(t for t in (lo_t, hi_t) if t)}, "
-                  f"got {x!r}", op)
-    return x
-
-
-def _choice(value, name, op, allowed):
-    x = _one(value, name, op)
-    if x not in allowed:
-        raise err(ec.wrong_value(3), f"'{name}' must be one of {', '.join(map(repr, allowed))}, "
-                  f"got {x!r}", op)
-    return x
-
-
-def _int_list(value, name, op, distinct=True, nonempty=True):
-    items = v.as_list(value)
-    for x in items:
-        if type(x) is not int or x < 0:
-            raise err(ec.wrong_type(3), f"'{name}' expects non-negative integers, got {x!r}", op)
-    if nonempty and not items:
-        raise err(ec.wrong_number(3), f"'{name}' must not be empty", op)
-    if distinct and len(set(items)) != len(items):
-        raise err(ec.wrong_value(3), f"'{name}' must not contain duplicates", op)
-    return items
-
-
-def _str_list(value, name, op):
-    items = v.as_list(value)
-    if not items:
-        raise err(ec.wrong_number(3), f"'{name}' must not be empty", op)
-    for x in items:
-        if type(x) is not str:
-            raise err(ec.wrong_type(3), f"'{name}' expects strings, got {x!r}", op)
-    if len(set(items)) != len(items):
-        raise err(ec.wrong_value(3), f"'{name}' must not contain duplicates", op)
-    return items
-
-
-def _meta(value, name, op):
-    if isinstance(value, dict):  # from a file
-        data = value
-    else:
-        h = _one(value, name, op)
-        if not isinstance(h, v.DictHandle) or not h.valid:
-            raise err(ec.wrong_type(3), f"'{name}' expects a dict handle", op)
-        data = h.data
+def _meta(value, param: int, what: str) -> dict:
+    """meta_data: a dict handle (a plain dict from a file) of string keys and control tuples."""
+    data = value if isinstance(value, dict) else args.handle(value, param, v.DictHandle, what).data
     out = {}
     for k, x in data.items():
-        items = v.as_list(x) if not isinstance(x, list) else x
+        items = x if isinstance(x, list) else v.as_list(x)
         if type(k) is not str or not all(type(i) in (int, float, str) for i in items):
-            raise err(ec.wrong_value(3), f"'{name}': only string keys with tuples of numbers and "
-                      "strings can be stored", op)
+            raise args.wrong_value(param, f"{what}: only string keys with tuples of numbers and "
+                                   "strings can be stored")
         out[k] = list(items)
     return out
 
 
-VALIDATORS = {
-    "batch_size": lambda x, op: _int(x, "batch_size", op, 1),
-    "batch_size_multiplier": lambda x, op: _int(x, "batch_size_multiplier", op, 1),
-    "class_ids": lambda x, op: _int_list(x, "class_ids", op),
-    "class_names": lambda x, op: _str_list(x, "class_names", op),
-    "image_width": lambda x, op: _int(x, "image_width", op, 1),
-    "image_height": lambda x, op: _int(x, "image_height", op, 1),
-    "image_num_channels": lambda x, op: _int(x, "image_num_channels", op, 1, 4),
-    "image_range_min": lambda x, op: _real(x, "image_range_min", op),
-    "image_range_max": lambda x, op: _real(x, "image_range_max", op),
-    "learning_rate": lambda x, op: _real(x, "learning_rate", op, 0.0, lo_open=True),
-    "momentum": lambda x, op: _real(x, "momentum", op, 0.0, 1.0, hi_open=True),
-    "weight_prior": lambda x, op: _real(x, "weight_prior", op, 0.0),
-    "solver_type": lambda x, op: _choice(x, "solver_type", op, ("sgd", "adam")),
-    "adam_beta1": lambda x, op: _real(x, "adam_beta1", op, 0.0, 1.0, hi_open=True),
-    "adam_beta2": lambda x, op: _real(x, "adam_beta2", op, 0.0, 1.0, hi_open=True),
-    "adam_epsilon": lambda x, op: _real(x, "adam_epsilon", op, 0.0, lo_open=True),
-    "ignore_class_ids": lambda x, op: _int_list(x, "ignore_class_ids", op, nonempty=False),
-    "meta_data": lambda x, op: _meta(x, "meta_data", op),
-    "precision": lambda x, op: _choice(x, "precision", op, tuple(PRECISIONS)),
-    "enable_resizing": lambda x, op: _choice(x, "enable_resizing", op, _BOOL),
-    "batchnorm_momentum": lambda x, op: _real(x, "batchnorm_momentum", op, 0.0, 1.0),
-    "fuse_conv_relu": lambda x, op: _choice(x, "fuse_conv_relu", op, _BOOL),
-    "fuse_bn_relu": lambda x, op: _choice(x, "fuse_bn_relu", op, _BOOL),
-    "optimize_for_inference": lambda x, op: _choice(x, "optimize_for_inference", op, _BOOL),
+_UNIT = {"low": 0.0, "high": 1.0, "high_open": True}
+_POSITIVE = {"low": 0.0, "low_open": True}
+#: the check of each parameter's value: an args function and its options
+_CHECKS = {
+    "batch_size": (args.integer, {"low": 1}),
+    "batch_size_multiplier": (args.integer, {"low": 1}),
+    "class_ids": (args.integers, {"low": 0, "nonempty": True, "distinct": True}),
+    "class_names": (args.strings, {"nonempty": True, "distinct": True}),
+    "image_width": (args.integer, {"low": 1}),
+    "image_height": (args.integer, {"low": 1}),
+    "image_num_channels": (args.integer, {"low": 1, "high": 4}),
+    "image_range_min": (args.real, {}),
+    "image_range_max": (args.real, {}),
+    "learning_rate": (args.real, _POSITIVE),
+    "momentum": (args.real, _UNIT),
+    "weight_prior": (args.real, {"low": 0.0}),
+    "solver_type": (args.choice, {"allowed": ("sgd", "adam")}),
+    "adam_beta1": (args.real, _UNIT),
+    "adam_beta2": (args.real, _UNIT),
+    "adam_epsilon": (args.real, _POSITIVE),
+    "ignore_class_ids": (args.integers, {"low": 0, "distinct": True}),
+    "meta_data": (_meta, {}),
+    "precision": (args.choice, {"allowed": tuple(PRECISIONS)}),
+    "enable_resizing": (args.choice, {"allowed": _BOOL}),
+    "batchnorm_momentum": (args.real, {"low": 0.0, "high": 1.0}),
+    "fuse_conv_relu": (args.choice, {"allowed": _BOOL}),
+    "fuse_bn_relu": (args.choice, {"allowed": _BOOL}),
+    "optimize_for_inference": (args.choice, {"allowed": _BOOL}),
 }
+
+
+def _checked(name: str, value):
+    """The value of model parameter `name` as stored, or the error of GenParamValue."""
+    check, options = _CHECKS[name]
+    return check(value, VALUE, what=f"'{name}'", **options)
+
+
+def _unknown(name: str) -> HdlRuntimeError:
+    return args.wrong_value(NAME, f"unknown model parameter {name!r}; valid: "
+                            + ", ".join(ALL_PARAMS))
 
 
 # ---- devices --------------------------------------------------------------------------------
@@ -240,7 +153,7 @@ def _seeded():
 class DLModel:
     def __init__(self, arch_name: str, params: dict, net: nets.HdlNet):
         self.arch_name = arch_name
-        self.arch = ARCHS[arch_name]
+        self.network = nets.NETWORKS[arch_name]
         self.p = params
         self.net = net
         self.device = torch.device("cpu")
@@ -256,11 +169,12 @@ class DLModel:
     # -- construction
     @classmethod
     def pretrained(cls, arch_name: str) -> "DLModel":
-        arch = ARCHS[arch_name]
-        params = _default_params(arch)
+        network = nets.NETWORKS[arch_name]
+        params = _default_params(network)
+        width, height, channels = network.size
         with _seeded():
-            net = arch.cls(len(params["class_ids"]), arch.channels, arch.height, arch.width)
-        sd, _path = weights.load(arch_name)
+            net = network.cls(len(params["class_ids"]), channels, height, width)
+        sd, _path = weights.load(network)
         if sd is not None:
             net.load_pretrained(sd)
         model = cls(arch_name, params, net)
@@ -269,28 +183,27 @@ class DLModel:
 
     def _default_device(self):
         if torch.cuda.is_available():
-            self.set_device("gpu", 0, "read_dl_model")
+            self.set_device("gpu", 0)
 
     @classmethod
-    def from_bytes(cls, data: bytes, op: str) -> "DLModel":
+    def from_bytes(cls, data: bytes) -> "DLModel":
         """Raises fileformat.FormatError for anything inconsistent."""
         arch_name, saved, tensors = fileformat.decode(data)
-        if arch_name not in ARCHS:
+        if arch_name not in nets.NETWORKS:
             raise fileformat.FormatError(f"unknown architecture {arch_name!r}")
-        arch = ARCHS[arch_name]
-        params = _default_params(arch)
+        network = nets.NETWORKS[arch_name]
+        params = _default_params(network)
         for key, value in saved.items():
-            if key not in VALIDATORS:
+            if key not in _CHECKS:
                 raise fileformat.FormatError(f"unknown parameter {key!r}")
             try:
-                params[key] = VALIDATORS[key](value if key == "meta_data" else
-                                              (value if isinstance(value, list) else [value]), op)
+                params[key] = _checked(key, value)
             except HdlRuntimeError as exc:
                 raise fileformat.FormatError(f"bad parameter {key!r}: {exc.message}") from None
         if len(params["class_names"]) != len(params["class_ids"]):
             raise fileformat.FormatError("class_names and class_ids differ in length")
-        net = arch.cls(len(params["class_ids"]), params["image_num_channels"],
-                       params["image_height"], params["image_width"])
+        net = network.cls(len(params["class_ids"]), params["image_num_channels"],
+                          params["image_height"], params["image_width"])
         try:
             net.load_state_dict({k: torch.tensor(a) for k, a in tensors.items()}, strict=True)
         except RuntimeError as exc:
@@ -306,14 +219,14 @@ class DLModel:
         return fileformat.encode(self.arch_name, params, tensors)
 
     # -- devices
-    def set_device(self, runtime: str, index: int, op: str) -> None:
+    def set_device(self, runtime: str, index: int) -> None:
         if runtime == "gpu":
             if not torch.cuda.is_available():
-                raise err(ec.wrong_value(3), "runtime 'gpu' requested but no CUDA device is "
-                          "available (use 'cpu')", op)
+                raise args.wrong_value(VALUE, "runtime 'gpu' requested but no CUDA device is "
+                                       "available (use 'cpu')")
             if index >= torch.cuda.device_count():
-                raise err(ec.wrong_value(3), f"GPU {index} does not exist "
-                          f"({torch.cuda.device_count()} available)", op)
+                raise args.wrong_value(VALUE, f"GPU {index} does not exist "
+                                       f"({torch.cuda.device_count()} available)")
             device = torch.device(f"cuda:{index}")
         else:
             device = torch.device("cpu")
@@ -331,7 +244,7 @@ class DLModel:
         return available_devices()[-1]
 
     # -- parameters
-    def get(self, name: str, op: str):
+    def get(self, name: str):
         p = self.p
         if name in SAVED:
             value = p[name]
@@ -339,7 +252,7 @@ class DLModel:
                 return v.DictHandle({k: v.canonical(list(x)) for k, x in value.items()})
             return v.canonical(list(value)) if isinstance(value, list) else value
         if name == "type":
-            return self.arch.type
+            return self.network.type
         if name == "num_classes":
             return len(p["class_ids"])
         if name == "image_dimensions":
@@ -365,65 +278,60 @@ class DLModel:
                 if n and not any(True for _ in m.children()):
                     k = sum(t.numel() for t in m.parameters(recurse=False))
                     lines.append(f"{n}: {type(m).__name__}" + (f" ({k} parameters)" if k else ""))
-            lines.append(f"trainable parameters: {self.get('num_trainable_params', op)}")
+            lines.append(f"trainable parameters: {self.get('num_trainable_params')}")
             return v.canonical(lines)
         if name == "precision_is_converted":
             return "false"
         if name == "min_version":
             return "hdl-dl-1"
         if name in SET_ONLY:
-            raise err(ec.wrong_value(2), f"'{name}' can only be set, not read", op)
-        raise err(ec.wrong_value(2), f"unknown model parameter {name!r}; valid: "
-                  + ", ".join(ALL_PARAMS), op)
+            raise args.wrong_value(NAME, f"'{name}' can only be set, not read")
+        raise _unknown(name)
 
-    def set(self, name: str, value, op: str) -> None:
+    def set(self, name: str, value) -> None:
         p = self.p
         if name in GET_ONLY:
-            raise err(ec.wrong_value(2), f"'{name}' is read-only", op)
+            raise args.wrong_value(NAME, f"'{name}' is read-only")
+        what = f"'{name}'"
         if name == "runtime":
-            self.set_device(_choice(value, name, op, ("cpu", "gpu")), self.gpu, op)
+            self.set_device(args.choice(value, VALUE, ("cpu", "gpu"), what), self.gpu)
             return
         if name == "gpu":
-            index = _int(value, name, op, 0)
+            index = args.integer(value, VALUE, what, low=0)
             if self.runtime == "gpu":
-                self.set_device("gpu", index, op)
+                self.set_device("gpu", index)
             self.gpu = index
             return
         if name == "device":
-            h = _one(value, name, op)
-            if not isinstance(h, DLDeviceHandle) or not h.valid:
-                raise err(ec.wrong_type(3), "'device' expects a handle from "
-                          "query_available_dl_devices", op)
-            self.set_device(h.kind, h.index, op)
+            device = args.handle(value, VALUE, DLDeviceHandle, what)
+            self.set_device(device.kind, device.index)
             return
         if name == "runtime_init":
-            _choice(value, name, op, ("immediately",))
+            args.choice(value, VALUE, ("immediately",), what)
             self.net.to(self.device)
             return
         if name in ("image_dimensions", "image_size"):
-            items = v.as_list(value)
-            n = 3 if name == "image_dimensions" else 2
-            if len(items) != n:
-                raise err(ec.wrong_number(3), f"'{name}' expects {n} values "
-                          f"[width, height{', channels' if n == 3 else ''}]", op)
-            self.set_image(*[_int([x], name, op, 1) for x in items], op=op)
+            three = name == "image_dimensions"
+            size = args.integers(value, VALUE, what + (" (width, height, channels)" if three else
+                                                       " (width, height)"),
+                                 low=1, count=3 if three else 2)
+            self.set_image(*size)
             return
-        if name not in VALIDATORS:
-            raise err(ec.wrong_value(2), f"unknown model parameter {name!r}; valid: "
-                      + ", ".join(ALL_PARAMS), op)
-        x = VALIDATORS[name](value, op)
+        if name not in _CHECKS:
+            raise _unknown(name)
+        x = _checked(name, value)
         if name == "image_width":
-            self.set_image(x, p["image_height"], op=op)
+            self.set_image(x, p["image_height"])
         elif name == "image_height":
-            self.set_image(p["image_width"], x, op=op)
+            self.set_image(p["image_width"], x)
         elif name == "image_num_channels":
-            self.set_image(p["image_width"], p["image_height"], x, op=op)
+            self.set_image(p["image_width"], p["image_height"], x)
         elif name in ("image_range_min", "image_range_max"):
             lo = x if name == "image_range_min" else p["image_range_min"]
             hi = x if name == "image_range_max" else p["image_range_max"]
             if lo >= hi:
-                raise err(ec.wrong_value(3), "image_range_min must be smaller than image_range_max "
-                          f"(got {lo} and {hi})", op)
+                raise args.wrong_value(VALUE, "image_range_min must be smaller than "
+                                       f"image_range_max (got {lo} and {hi})")
             p[name] = x
             self.net.set_input_range(lo, hi)
         elif name == "class_ids":
@@ -453,16 +361,16 @@ class DLModel:
         self.optimizer = None
         self._id_index = None
 
-    def set_image(self, w, h, c=None, op="set_dl_model_param"):
+    def set_image(self, w, h, c=None):
         p = self.p
         c = p["image_num_channels"] if c is None else c
-        m = self.arch.min_size
+        m = self.network.min_size
         if w < m or h < m:
-            raise err(ec.wrong_value(3), f"image size {w}x{h} is below the minimum {m}x{m} of "
-                      f"'{self.arch_name}'", op)
-        if self.arch.type == "classification" and c not in (1, 3):
-            raise err(ec.wrong_value(3), f"image_num_channels must be 1 or 3 for classifiers, got {c}",
-                      op)
+            raise args.wrong_value(VALUE, f"image size {w}x{h} is below the minimum {m}x{m} of "
+                                   f"'{self.arch_name}'")
+        if self.network.type == "classification" and c not in (1, 3):
+            raise args.wrong_value(VALUE, "image_num_channels must be 1 or 3 for classifiers, "
+                                   f"got {c}")
         changed = False
         with _seeded():
             if c != p["image_num_channels"]:
@@ -478,56 +386,55 @@ class DLModel:
         p["image_width"], p["image_height"] = w, h
 
     def _apply_bn_momentum(self, force: bool = False):
-        if not force and self.arch_name == "classifier_efficientnet_lite0":
-            return  # keep EfficientNet's own 0.01 until the user sets one
+        if not force and self.net.own_bn_momentum:
+            return  # keep the network's own momentum until the user sets one
         for m in self.net.modules():
             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
                 m.momentum = self.p["batchnorm_momentum"]
 
     # -- batches → tensors
-    def _images(self, batch: list, op: str, key: str = "image") -> np.ndarray:
+    def _images(self, batch: list, key: str = "image") -> np.ndarray:
         """(B, C, H, W) float32 with one copy; checks type, size and range."""
         p = self.p
         w, h, c = p["image_width"], p["image_height"], p["image_num_channels"]
         out = np.empty((len(batch), c, h, w), np.float32)
         for i, sample in enumerate(batch):
-            img = _sample_image(sample, key, i, op)
+            img = _sample_image(sample, key, i)
             if img.ptype != "real":
-                raise err(ec.wrong_value(2), f"sample {i}: '{key}' must be of type 'real' "
-                          f"(preprocessed), got '{img.ptype}'", op)
+                raise args.wrong_value(SAMPLES, f"sample {i}: '{key}' must be of type 'real' "
+                                       f"(preprocessed), got '{img.ptype}'")
             if img.width != w or img.height != h or img.channels != c:
-                raise err(ec.wrong_value(2), f"sample {i}: '{key}' is {img.width}x{img.height}x"
-                          f"{img.channels}, the model expects {w}x{h}x{c} (image_dimensions)", op)
+                raise args.wrong_value(SAMPLES, f"sample {i}: '{key}' is {img.width}x{img.height}"
+                                       f"x{img.channels}, the model expects {w}x{h}x{c} "
+                                       "(image_dimensions)")
             for j, channel in enumerate(img.data):
                 out[i, j] = channel
         lo, hi = p["image_range_min"], p["image_range_max"]
         mn, mx = float(out.min()), float(out.max())
         if not (mn >= lo - 1e-3 and mx <= hi + 1e-3):
-            raise err(ec.wrong_value(2), f"gray values {mn:g}..{mx:g} are outside the model's range "
-                      f"{lo:g}..{hi:g} (image_range_min/image_range_max)", op)
+            raise args.wrong_value(SAMPLES, f"gray values {mn:g}..{mx:g} are outside the model's "
+                                   f"range {lo:g}..{hi:g} (image_range_min/image_range_max)")
         return out
 
-    def _label_index(self, batch, op):
+    def _label_index(self, batch):
         if self._id_index is None:
             self._id_index = {cid: i for i, cid in enumerate(self.p["class_ids"])}
         out = np.empty(len(batch), np.int64)
         for i, sample in enumerate(batch):
-            d = _sample_dict(sample, i, op)
-            if "image_label_id" not in d.data:
-                raise err(ec.wrong_value(2), f"sample {i} has no 'image_label_id'", op)
-            lab = d.data["image_label_id"]
-            if type(lab) is float and lab == int(lab):
-                lab = int(lab)
-            if type(lab) is not int or lab not in self._id_index:
-                raise err(ec.wrong_value(2), f"sample {i}: image_label_id {lab!r} is not one of the "
-                          "model's class_ids", op)
+            if "image_label_id" not in sample.data:
+                raise args.wrong_value(SAMPLES, f"sample {i} has no 'image_label_id'")
+            lab = args.integer(sample.data["image_label_id"], SAMPLES,
+                               f"sample {i}: 'image_label_id'")
+            if lab not in self._id_index:
+                raise args.wrong_value(SAMPLES, f"sample {i}: image_label_id {lab!r} is not one of "
+                                       "the model's class_ids")
             out[i] = self._id_index[lab]
         return out
 
-    def _seg_targets(self, batch, op):
+    def _seg_targets(self, batch):
         """Class indices (B, H, W) int64 (-100 = ignored) and weights (B, H, W) or None."""
         p = self.p
-        labels = self._images_plain(batch, "segmentation_image", op)
+        labels = self._images_plain(batch, "segmentation_image")
         ids = p["class_ids"]
         top = int(max(ids + p["ignore_class_ids"])) + 1
         lut = np.full(max(top, 1), -1, np.int64)
@@ -536,27 +443,27 @@ class DLModel:
         li = labels.astype(np.int64)
         if li.size and (li.min() < 0 or li.max() >= top or not np.array_equal(li, labels)):
             bad = labels[(li < 0) | (li >= top) | (li != labels)].ravel()[0]
-            raise err(ec.wrong_value(2), f"segmentation_image contains {bad:g}, which is neither in "
-                      "class_ids nor in ignore_class_ids", op)
+            raise args.wrong_value(SAMPLES, f"segmentation_image contains {bad:g}, which is "
+                                   "neither in class_ids nor in ignore_class_ids")
         idx = lut[li]
         if (idx == -1).any():
             bad = int(li[idx == -1].ravel()[0])
-            raise err(ec.wrong_value(2), f"segmentation_image contains class id {bad}, which is "
-                      "neither in class_ids nor in ignore_class_ids", op)
+            raise args.wrong_value(SAMPLES, f"segmentation_image contains class id {bad}, which "
+                                   "is neither in class_ids nor in ignore_class_ids")
         weight = None
-        if all("weight_image" in _sample_dict(s, i, op).data for i, s in enumerate(batch)):
-            weight = self._images_plain(batch, "weight_image", op)
+        if all("weight_image" in sample.data for sample in batch):
+            weight = self._images_plain(batch, "weight_image")
         return idx, weight
 
-    def _images_plain(self, batch, key, op):
+    def _images_plain(self, batch, key):
         p = self.p
         w, h = p["image_width"], p["image_height"]
         out = np.empty((len(batch), h, w), np.float32)
         for i, sample in enumerate(batch):
-            img = _sample_image(sample, key, i, op)
+            img = _sample_image(sample, key, i)
             if img.width != w or img.height != h or img.channels != 1:
-                raise err(ec.wrong_value(2), f"sample {i}: '{key}' is {img.width}x{img.height}x"
-                          f"{img.channels}, expected {w}x{h}x1", op)
+                raise args.wrong_value(SAMPLES, f"sample {i}: '{key}' is {img.width}x{img.height}"
+                                       f"x{img.channels}, expected {w}x{h}x1")
             out[i] = img.data[0]
         return out
 
@@ -566,27 +473,29 @@ class DLModel:
             return contextlib.nullcontext()
         return torch.autocast(device_type=self.device.type, dtype=dtype)
 
-    def _run(self, fn, op):
+    def _run(self, fn):
         try:
             return fn()
         except torch.cuda.OutOfMemoryError:
-            raise err(OUT_OF_MEMORY, "out of device memory (reduce batch_size)", op) from None
+            raise HdlRuntimeError(ec.OUT_OF_MEMORY, "out of device memory (reduce batch_size)") \
+                from None
         except RuntimeError as exc:
-            raise err(DL_FAILURE, f"the network failed: {str(exc).splitlines()[0][:300]}", op) from None
+            raise HdlRuntimeError(ec.DL_FAILURE, "the network failed: "
+                                  f"{str(exc).splitlines()[0][:300]}") from None
 
     # -- inference
-    def apply(self, batch: list, outputs: list, op: str) -> list:
+    def apply(self, batch: list, outputs: list) -> list:
         if not batch:
-            raise err(ec.wrong_number(2), "DLSampleBatch is empty", op)
-        kind = self.arch.type
+            raise args.wrong_number(SAMPLES, "the batch is empty")
+        kind = self.network.type
         keys = (("classification_class_ids", "classification_class_names",
                  "classification_confidences") if kind == "classification"
                 else ("segmentation_image", "segmentation_confidence"))
         for o in outputs:
             if o not in keys:
-                raise err(ec.wrong_value(3), f"unknown output {o!r}; valid: {', '.join(keys)}", op)
+                raise args.wrong_value(3, f"unknown output {o!r}; valid: {', '.join(keys)}")
         wanted = set(outputs or keys)
-        x_all = self._images(batch, op)
+        x_all = self._images(batch)
         bs = self.p["batch_size"]
         self.net.eval()
         results = []
@@ -602,7 +511,7 @@ class DLModel:
                         conf, order = probs.max(dim=1)
                     return conf.cpu().numpy(), order.cpu().numpy()
 
-            conf, order = self._run(forward, op)
+            conf, order = self._run(forward)
             results += (self._cls_results if kind == "classification" else
                         self._seg_results)(conf, order, wanted)
         return results
@@ -646,7 +555,8 @@ class DLModel:
             if kind == "adam":
                 self.optimizer = torch.optim.Adam(params, lr=p["learning_rate"])
             else:
-                self.optimizer = torch.optim.SGD(params, lr=p["learning_rate"], momentum=p["momentum"])
+                self.optimizer = torch.optim.SGD(params, lr=p["learning_rate"],
+                                                 momentum=p["momentum"])
             self.optimizer_kind = kind
         for g in self.optimizer.param_groups:
             g["lr"] = p["learning_rate"]
@@ -658,19 +568,18 @@ class DLModel:
                 g["momentum"] = p["momentum"]
         return self.optimizer
 
-    def train(self, batch: list, op: str) -> v.DictHandle:
+    def train(self, batch: list) -> v.DictHandle:
         n, bs = len(batch), self.p["batch_size"]
         if n == 0 or n % bs:
-            raise err(ec.wrong_number(2), f"DLSampleBatch has {n} samples; train_dl_model_batch "
-                      f"needs a positive multiple of batch_size = {bs} (batch_size × "
-                      f"batch_size_multiplier = {bs * self.p['batch_size_multiplier']} in train_dl_model)",
-                      op)
-        seg = self.arch.type == "segmentation"
-        x_all = self._images(batch, op)
+            raise args.wrong_number(SAMPLES, f"{n} samples, but a positive multiple of batch_size "
+                                    f"= {bs} is needed (batch_size × batch_size_multiplier = "
+                                    f"{bs * self.p['batch_size_multiplier']} in train_dl_model)")
+        seg = self.network.type == "segmentation"
+        x_all = self._images(batch)
         if seg:
-            y_all, w_all = self._seg_targets(batch, op)
+            y_all, w_all = self._seg_targets(batch)
         else:
-            y_all, w_all = self._label_index(batch, op), None
+            y_all, w_all = self._label_index(batch), None
         opt = self._optimizer()
         dev = self.device
         use_scaler = self.p["precision"] == "float16" and dev.type == "cuda"
@@ -711,28 +620,22 @@ class DLModel:
                 opt.step()
             return float(total)
 
-        loss = self._run(step, op)
+        loss = self._run(step)
         return v.DictHandle({"total_loss": loss})
 
     # -- Grad-CAM
-    def heatmap(self, batch: list, method: str, targets: list, gen: dict, op: str) -> list:
-        if self.arch.type != "classification":
-            raise err(ec.wrong_value(1), "gen_dl_model_heatmap needs a classification model", op)
-        if method != "grad_cam":
-            raise err(ec.wrong_value(3), f"unknown heatmap method {method!r}; valid: 'grad_cam'", op)
-        scaling = gen.get("scaling", "scale_after_relu")
-        if scaling not in ("scale_after_relu", "scale_before_relu", "none"):
-            raise err(ec.wrong_value(5), f"'scaling' must be 'scale_after_relu', 'scale_before_relu' "
-                      f"or 'none', got {scaling!r}", op)
-        if gen.get("use_conv_only", "false") not in _BOOL:
-            raise err(ec.wrong_value(5), "'use_conv_only' must be 'true' or 'false'", op)
+    def heatmap(self, batch: list, targets: list, scaling: str) -> list:
+        """Grad-CAM heatmaps of the classes `targets` (class ids; [] = the top class)."""
+        if self.network.type != "classification":
+            raise args.wrong_value(1, f"a classification model is needed, got a "
+                                   f"{self.network.type} model")
         if self._id_index is None:
             self._id_index = {cid: i for i, cid in enumerate(self.p["class_ids"])}
         for t in targets:
             if t not in self._id_index:
-                raise err(ec.wrong_value(4), f"target class {t!r} is not one of the model's class_ids",
-                          op)
-        x = torch.from_numpy(self._images(batch, op)).to(self.device)
+                raise args.wrong_value(4, f"target class {t!r} is not one of the model's "
+                                       "class_ids")
+        x = torch.from_numpy(self._images(batch)).to(self.device)
         h, w = x.shape[-2:]
         layer = self.net.cam_layer()
         store = {}
@@ -765,7 +668,7 @@ class DLModel:
                 return maps, probs.cpu().numpy()
 
         try:
-            maps, probs = self._run(run, op)
+            maps, probs = self._run(run)
         finally:
             hook.remove()
         ids = self.p["class_ids"]
@@ -786,38 +689,33 @@ class DLModel:
 
 # ---- helpers -------------------------------------------------------------------------------
 
-def _sample_dict(sample, i, op) -> v.DictHandle:
-    if not isinstance(sample, v.DictHandle) or not sample.valid:
-        raise err(ec.wrong_type(2), f"element {i} of DLSampleBatch is not a (valid) dict handle", op)
-    return sample
-
-
-def _sample_image(sample, key, i, op):
-    d = _sample_dict(sample, i, op)
+def _sample_image(sample: v.DictHandle, key: str, i: int) -> ic.Image:
     try:
-        obj = d.data[key]
+        obj = sample.data[key]
     except KeyError:
-        raise err(ec.wrong_value(2), f"sample {i} has no key '{key}'", op) from None
+        raise args.wrong_value(SAMPLES, f"sample {i} has no key '{key}'") from None
     if isinstance(obj, v.ObjectTuple):
         if len(obj) != 1:
-            raise err(ec.wrong_value(2), f"sample {i}: '{key}' must hold exactly one image, "
-                      f"holds {len(obj)} objects", op)
+            raise args.wrong_value(SAMPLES, f"sample {i}: '{key}' must hold exactly one image, "
+                                   f"holds {len(obj)} objects")
         obj = obj.items[0]
     if not isinstance(obj, ic.Image):
-        raise err(ec.wrong_type(2), f"sample {i}: '{key}' must be an image", op)
+        raise args.wrong_type(SAMPLES, f"sample {i}: '{key}' must be an image")
     return obj
 
 
-def read_file(path: str, op: str) -> DLModel:
+def read_file(path: str) -> DLModel:
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise err(FILE_NOT_FOUND, f"cannot read {path!r}: {exc.strerror}", op) from None
+        raise HdlRuntimeError(ec.FILE_NOT_FOUND, f"cannot read {path!r}: {exc.strerror}") \
+            from None
     try:
-        return DLModel.from_bytes(data, op)
+        return DLModel.from_bytes(data)
     except fileformat.FormatError as exc:
-        raise err(FILE_FORMAT, f"{path!r} is not a valid hdl deep-learning model: {exc}", op) from None
+        raise HdlRuntimeError(ec.FILE_FORMAT, f"{path!r} is not a valid hdl deep-learning model: "
+                              f"{exc}") from None
 
 
 def resolve(name: str) -> tuple[str, str]:

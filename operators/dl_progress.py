@@ -1,10 +1,11 @@
-"""hdl's helper operators for train_dl_model (procedures/train_dl_model.hds).
+"""Training progress for train_dl_model (procedures/train_dl_model.hds): the progress
+line and the training-curve chart.
 
 The training loop itself is HDevelop code; two things it cannot do reasonably in
 the language are done here: writing a progress line to the terminal (stderr,
-overwritten in place on a terminal) and drawing the loss / evaluation curves as
-a PNG (with pillow; matplotlib is no dependency).  HALCON has no such operators,
-hence the `hdl_` prefix.
+overwritten in place on a terminal, hdl_train_progress) and drawing the loss /
+evaluation curves as a PNG (with pillow; matplotlib is no dependency,
+hdl_plot_train_curves).  HALCON has no such operators, hence the `hdl_` prefix.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import math
 import sys
 import time
 
+from hdl import args
 from hdl import errorcodes as ec
-from hdl import values as v
 from hdl.atomic import atomic_write_bytes
 from hdl.errors import HdlRuntimeError
 from hdl.registry import operator
-
-_PROGRESS = "hdl_train_progress"
-_PLOT = "hdl_plot_train_curves"
 
 # last write of the progress line: (time, was the line left open on a terminal)
 _state = {"last": 0.0, "open": False}
@@ -30,11 +28,9 @@ _INTERVAL_TTY = 0.25
 _INTERVAL_LOG = 10.0
 
 
-def _number(value, index, op, name):
-    items = v.as_list(value)
-    if len(items) != 1 or isinstance(items[0], (str, v.Handle)) or isinstance(items[0], bool):
-        raise HdlRuntimeError(ec.wrong_type(index), f"{name} must be one number", operator=op)
-    return float(items[0])
+def _optional(read, value, param: int, default=None):
+    """`read(value, param)`, or `default` for [] (that part is left out)."""
+    return read(value, param) if args.control(value, param) else default
 
 
 def _duration(seconds: float) -> str:
@@ -74,18 +70,16 @@ def hdl_train_progress(iteration, num_iterations, epoch, num_epochs, loss, eval_
     in ElapsedSeconds).  Loss or EvalValue [] leave that part out.  On a terminal the line is
     rewritten in place at most every 0.25 s; otherwise a line is written at most every 10 s.
     Final 1 always writes and ends the line."""
-    op = _PROGRESS
-    it = _number(iteration, 1, op, "Iteration")
-    n = _number(num_iterations, 2, op, "NumIterations")
-    ep = _number(epoch, 3, op, "Epoch")
-    n_ep = _number(num_epochs, 4, op, "NumEpochs")
-    loss_v = None if v.as_list(loss) == [] else _number(loss, 5, op, "Loss")
-    names = v.as_list(eval_name)
-    name = str(names[0]) if names else ""
-    eval_v = None if v.as_list(eval_value) == [] else _number(eval_value, 7, op, "EvalValue")
-    el = _number(elapsed, 8, op, "ElapsedSeconds")
-    run = _number(iterations_run, 9, op, "IterationsRun")
-    fin = _number(final, 10, op, "Final") != 0
+    it = args.real(iteration, 1)
+    n = args.real(num_iterations, 2)
+    ep = args.real(epoch, 3)
+    n_ep = args.real(num_epochs, 4)
+    loss_v = _optional(args.real, loss, 5)
+    name = _optional(args.string, eval_name, 6, "")
+    eval_v = _optional(args.real, eval_value, 7)
+    el = args.real(elapsed, 8)
+    run = args.real(iterations_run, 9)
+    fin = args.real(final, 10) != 0
     stream = sys.stderr
     tty = hasattr(stream, "isatty") and stream.isatty()
     now = time.monotonic()
@@ -103,16 +97,6 @@ def hdl_train_progress(iteration, num_iterations, epoch, num_epochs, loss, eval_
 
 # ---------------------------------------------------------------------------------------
 # curves
-
-
-def _floats(value, index, op, name):
-    items = v.as_list(value)
-    out = []
-    for x in items:
-        if isinstance(x, (str, v.Handle)):
-            raise HdlRuntimeError(ec.wrong_type(index), f"{name} must hold numbers", operator=op)
-        out.append(float(x))
-    return out
 
 
 def _nice_ticks(lo, hi, count=5):
@@ -207,26 +191,21 @@ def hdl_plot_train_curves(file_name, epochs, losses, eval_epochs, eval_values, e
     """Write a PNG with two plots over the epoch: Losses at Epochs (one per iteration) and
     EvalValues at EvalEpochs (the evaluation measure EvalName).  Drawn with pillow; the file
     is written atomically."""
-    op = _PLOT
-    names = v.as_list(file_name)
-    if len(names) != 1 or not isinstance(names[0], str):
-        raise HdlRuntimeError(ec.wrong_type(1), "FileName must be one string", operator=op)
-    xs = _floats(epochs, 2, op, "Epochs")
-    ys = _floats(losses, 3, op, "Losses")
+    name = args.string(file_name, 1)
+    xs = args.reals(epochs, 2)
+    ys = args.reals(losses, 3)
     if len(xs) != len(ys):
-        raise HdlRuntimeError(ec.wrong_number(3), "Epochs and Losses must have the same length",
-                              operator=op)
-    exs = _floats(eval_epochs, 4, op, "EvalEpochs")
-    eys = _floats(eval_values, 5, op, "EvalValues")
+        raise args.wrong_number(3, f"{len(ys)} losses at {len(xs)} epochs: Epochs and Losses "
+                                "must have the same length")
+    exs = args.reals(eval_epochs, 4)
+    eys = args.reals(eval_values, 5)
     if len(exs) != len(eys):
-        raise HdlRuntimeError(ec.wrong_number(5),
-                              "EvalEpochs and EvalValues must have the same length", operator=op)
-    ename = v.as_list(eval_name)
-    ttl = v.as_list(title)
-    data = render_curves(xs, ys, exs, eys, str(ename[0]) if ename else "",
-                         str(ttl[0]) if ttl else "")
+        raise args.wrong_number(5, f"{len(eys)} values at {len(exs)} epochs: EvalEpochs and "
+                                "EvalValues must have the same length")
+    data = render_curves(xs, ys, exs, eys, _optional(args.string, eval_name, 6, ""),
+                         _optional(args.string, title, 7, ""))
     try:
-        atomic_write_bytes(names[0], data)
+        atomic_write_bytes(name, data)
     except OSError as exc:
-        raise HdlRuntimeError(5202, f"cannot write {names[0]}: {exc.strerror or exc}",
-                              operator=op) from None
+        raise HdlRuntimeError(ec.FILE_WRITE, f"cannot write {name}: {exc.strerror or exc}") \
+            from None

@@ -1,4 +1,4 @@
-"""hdl's helper operator for the DL evaluation procedures (procedures/*.hds).
+"""Per-pixel confusion counting for the DL evaluation procedures (procedures/*.hds).
 
 HALCON's evaluation procedures count label pairs pixel by pixel with loops over
 regions; the procedures of hdl do the same arithmetic in the HDevelop language
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from hdl import args
 from hdl import errorcodes as ec
-from hdl import iconic as ic
 from hdl import values as v
+from hdl.errors import HdlRuntimeError
 from hdl.registry import operator
-
-NAME = "hdl_confusion_histogram"
 
 
 def _class_index(data: np.ndarray, ids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
@@ -41,25 +40,21 @@ def hdl_confusion_histogram(truth, prediction, class_ids):
     to integers; only the first channel and the pixels of Truth's domain count.  Truth and
     Prediction hold the same number of images (or Prediction one for all), pairwise of the
     same size."""
-    ids_list = ic.ints(class_ids, 1, NAME, "class ID")
-    if not ids_list:
-        raise ic.error(ec.wrong_number(1), "at least one class ID is needed", NAME)
-    if len(set(ids_list)) != len(ids_list):
-        raise ic.error(ec.wrong_value(1), "class IDs must be unique", NAME)
-    truths = ic.images(truth, NAME)
-    preds = ic.images(prediction, NAME)
+    ids_list = args.integers(class_ids, 1, nonempty=True, distinct=True)
+    truths = args.images(truth)
+    preds = args.images(prediction)
     if len(preds) == 1 and len(truths) > 1:
         preds = preds * len(truths)
     if len(truths) != len(preds):
-        raise ic.error(ec.ICONIC_EXPECTED, f"{len(truths)} truth and {len(preds)} predicted "
-                       "images cannot be paired", NAME)
+        raise HdlRuntimeError(ec.ICONIC_EXPECTED, f"{len(truths)} truth and {len(preds)} "
+                              "predicted images cannot be paired")
     ids = np.asarray(ids_list, dtype=np.int64)
     n = len(ids) + 1
     counts = np.zeros(n * n, dtype=np.int64)
     for t, p in zip(truths, preds):
         if (t.width, t.height) != (p.width, p.height):
-            raise ic.error(ic.IMAGE_SIZE, f"images of different sizes ({t.width}x{t.height} "
-                           f"and {p.width}x{p.height})", NAME)
+            raise HdlRuntimeError(ec.IMAGE_SIZE, f"images of different sizes ({t.width}x"
+                                  f"{t.height} and {p.width}x{p.height})")
         mask = t.domain_mask()
         ti = _class_index(t.data[0], ids, mask)
         pi = _class_index(p.data[0], ids, mask)
