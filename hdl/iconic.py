@@ -22,19 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import errorcodes as ec
-from .errors import HdlRuntimeError
 from .registry import process_state
-from .values import IconicObject, ObjectTuple
-
-# still used by hdl/dl/model.py (FILE_NOT_FOUND, FILE_FORMAT), operators/display.py
-# (FILE_WRITE), operators/dl_eval.py (IMAGE_SIZE) and hdl/display.py (NO_WINDOW);
-# go once they use hdl.errorcodes
-FILE_NOT_FOUND = ec.FILE_NOT_FOUND
-FILE_FORMAT = ec.FILE_FORMAT
-FILE_WRITE = ec.FILE_WRITE
-IMAGE_SIZE = ec.IMAGE_SIZE
-NO_WINDOW = ec.NO_WINDOW
+from .values import IconicObject
 
 DTYPES = {
     "byte": np.uint8, "int1": np.int8, "int2": np.int16, "uint2": np.uint16,
@@ -316,85 +305,3 @@ def new_image(data, ptype: str, domain: Region | None = None) -> Image:
     if isinstance(data, np.ndarray):
         data = [data]
     return Image(list(data), ptype, domain)
-
-
-# ---- argument helpers from before hdl.args ---------------------------------------------
-# still used by operators/display.py (error, objects, images, regions, one_int, one_str,
-# choice), operators/dl_eval.py (error, images, ints) and benchmarks/train.py (images);
-# goes once they use hdl.args (which must not be imported here: it imports this module)
-
-def error(code: int, message: str, operator: str | None = None) -> HdlRuntimeError:
-    return HdlRuntimeError(code, message, operator=operator)
-
-
-def objects(value, operator: str, param_name: str = "object") -> list:
-    """The objects of an iconic input (an ObjectTuple or a single object)."""
-    if isinstance(value, ObjectTuple):
-        return value.items
-    if isinstance(value, IconicObject):
-        return [value]
-    raise error(ec.ICONIC_EXPECTED, f"{param_name}: iconic object expected", operator)
-
-
-def images(value, operator: str) -> list[Image]:
-    out = objects(value, operator)
-    for obj in out:
-        if not isinstance(obj, Image):
-            raise error(ec.NOT_AN_IMAGE, f"an image is expected, got a {obj.type_name}", operator)
-    return out
-
-
-def regions(value, operator: str) -> list[Region]:
-    """Regions of an input; an image stands for its domain (as in HALCON)."""
-    out = []
-    for obj in objects(value, operator):
-        if isinstance(obj, Region):
-            out.append(obj)
-        elif isinstance(obj, Image):
-            out.append(obj.domain())
-        else:
-            raise error(ec.NOT_AN_IMAGE, f"a region is expected, got a {obj.type_name}", operator)
-    return out
-
-
-def _items(value, param: int, operator: str) -> list:
-    from .values import as_list
-    try:
-        return as_list(value)
-    except HdlRuntimeError:
-        raise error(ec.wrong_type(param), "control value expected", operator) from None
-
-
-def ints(value, param: int, operator: str, what: str = "integer") -> list[int]:
-    out = []
-    for x in _items(value, param, operator):
-        if type(x) is not int and (type(x) is not float or x != int(x)):
-            raise error(ec.wrong_type(param), f"{what} expected, got {x!r}", operator)
-        out.append(int(x))
-    return out
-
-
-def _one(items: list, param: int, operator: str):
-    if len(items) != 1:
-        raise error(ec.wrong_number(param), f"parameter {param} needs exactly one value, "
-                    f"got {len(items)}", operator)
-    return items[0]
-
-
-def one_int(value, param: int, operator: str) -> int:
-    return _one(ints(value, param, operator), param, operator)
-
-
-def one_str(value, param: int, operator: str) -> str:
-    x = _one(_items(value, param, operator), param, operator)
-    if type(x) is not str:
-        raise error(ec.wrong_type(param), f"string expected, got {x!r}", operator)
-    return x
-
-
-def choice(value, param: int, operator: str, allowed) -> str:
-    x = one_str(value, param, operator)
-    if x not in allowed:
-        raise error(ec.wrong_value(param), f"{x!r} is not supported; valid: "
-                    + ", ".join(repr(a) for a in allowed), operator)
-    return x
