@@ -257,7 +257,7 @@ def read_dict(file_name, gen_param_name, gen_param_value):
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise os_error(exc, path, "read") from None
+        raise os_error(exc, path, "read", ec.FILE_OPEN) from None
     ending = os.path.splitext(path)[1].lower()
     try:
         if hdict.is_hdict(data):
@@ -298,7 +298,7 @@ def write_dict(dict_handle, file_name, gen_param_name, gen_param_value):
     except hdict.HdictError as exc:
         raise args.wrong_value(1, f"cannot write the dict to {path!r}: {exc}") from None
     except OSError as exc:
-        raise os_error(exc, path, "write") from None
+        raise os_error(exc, path, "write", ec.FILE_WRITE) from None
 
 
 # ---- JSON strings ----------------------------------------------------------------------------

@@ -27,12 +27,12 @@ MAX_FILES_DEFAULT = 1000000
 def os_error(exc: OSError, path: str, action: str, code: int | None = None) -> HdlRuntimeError:
     """HALCON's file error for `exc` on `path`: "cannot <action> '<path>': <reason>".
 
-    Without `code`: writing is FILE_WRITE, a missing file FILE_NOT_FOUND,
+    Without `code`: a missing file is FILE_NOT_FOUND, writing FILE_WRITE,
     anything else FILE_OPEN (docs/semantics.md, "Files").  dict.py uses it too.
     """
     if code is None:
-        code = (ec.FILE_WRITE if action.startswith("write") else
-                ec.FILE_NOT_FOUND if isinstance(exc, FileNotFoundError) else ec.FILE_OPEN)
+        code = (ec.FILE_NOT_FOUND if isinstance(exc, FileNotFoundError) else
+                ec.FILE_WRITE if action == "write" else ec.FILE_OPEN)
     return HdlRuntimeError(code, f"cannot {action} {path!r}: {exc.strerror or exc}")
 
 
@@ -146,7 +146,7 @@ def _write(h: FileHandle, text: str):
         raise HdlRuntimeError(ec.FILE_WRITE, f"cannot encode the text for {h.path!r} "
                               f"({h.encoding})") from None
     except OSError as exc:
-        raise os_error(exc, h.path, "write to") from None
+        raise os_error(exc, h.path, "write to", ec.FILE_WRITE) from None
 
 
 @operator("fwrite_string ( : : FileHandle, String : )")
@@ -222,7 +222,7 @@ def fwrite_bytes(file_handle, data):
     try:
         h.file.write(bytes(items))
     except OSError as exc:
-        raise os_error(exc, h.path, "write to") from None
+        raise os_error(exc, h.path, "write to", ec.FILE_WRITE) from None
     return len(items)
 
 
@@ -347,7 +347,7 @@ def list_files(directory, options):
             names = sorted(os.listdir(path))
         except OSError as exc:
             if depth == 1:
-                raise os_error(exc, path, "list") from None
+                raise os_error(exc, path, "list", ec.FILE_OPEN) from None
             return
         for name in names:
             if len(result) >= max_files:
