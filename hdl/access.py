@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from . import errorcodes as ec
-from .args import type_error
+from .args import type_error, wrong_number, wrong_type, wrong_value
 from .arithmetic import elementwise
 from .errors import HdlRuntimeError
 from .values import (ARRAY, INT64, DictHandle, Handle, ObjectTuple, Vector, array_result, as_list,
@@ -24,7 +24,8 @@ def check_index(i, n: int, param: int = 2, what: str = "index") -> int:
         else:
             raise type_error(param, i, f"integer {what}")
     if i < 0 or i >= n:
-        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"{what} {i} out of range (tuple of {n} values)")
+        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE,
+                              f"{what} {i} out of range (tuple of {n} values)")
     return i
 
 
@@ -62,7 +63,8 @@ def select_range(t, i, j):
     i = single_int(i, 2)
     j = single_int(j, 3)
     if i < 0 or i > n or j >= n or j < i - 1:
-        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"range {i}:{j} out of range (tuple of {n} values)")
+        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE,
+                              f"range {i}:{j} out of range (tuple of {n} values)")
     if type(t) is ARRAY:
         return array_result(t[i:j + 1])
     return canonical(elements(t)[i:j + 1])
@@ -73,7 +75,7 @@ def single_int(v, param: int, what: str = "index") -> int:
         return v
     items = elements(v)
     if len(items) != 1:
-        raise HdlRuntimeError(ec.wrong_number(param), f"{what} must be a single integer")
+        raise wrong_number(param, f"{what} must be a single integer")
     if type(items[0]) is not int:
         raise type_error(param, items[0], f"integer {what}")
     return items[0]
@@ -86,12 +88,13 @@ def _char1(x, i):
         if 0 <= i < len(x):
             return x[i]
         raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE,
-                   f"character index {i} out of range (string of length {len(x)})",
-                   "tuple_str_bit_select")
+                              f"character index {i} out of range (string of length {len(x)})",
+                              "tuple_str_bit_select")
     if type(x) is int:
         if 0 <= i < 64:
             return (x >> i) & 1
-        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"bit index {i} out of range", "tuple_str_bit_select")
+        raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"bit index {i} out of range",
+                              "tuple_str_bit_select")
     raise type_error(1, x, "string or integer", "tuple_str_bit_select")
 
 
@@ -111,7 +114,7 @@ def _substr1(x, i, j):
     if type(j) is not int:
         raise type_error(3, j, "integer position", "tuple_substr")
     if i < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"negative position {i}", "tuple_substr")
+        raise wrong_value(2, f"negative position {i}", "tuple_substr")
     return x[i:j + 1] if j >= i else ""
 
 
@@ -125,7 +128,7 @@ def substr(s, i, j):
         return []
     for k, l in enumerate((ls, li, lj)):
         if len(l) not in (1, n):
-            raise HdlRuntimeError(ec.wrong_number(k + 1), "tuples of different lengths", "tuple_substr")
+            raise wrong_number(k + 1, "tuples of different lengths", "tuple_substr")
     res = [_substr1(ls[k if len(ls) > 1 else 0], li[k if len(li) > 1 else 0],
                     lj[k if len(lj) > 1 else 0]) for k in range(n)]
     return canonical(res)
@@ -189,10 +192,10 @@ def sequence(start, end, step=None):
     e = single_number(end, 2, "tuple_gen_sequence")
     st = 1 if step is None else single_number(step, 3, "tuple_gen_sequence")
     if st == 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_3, "sequence step must not be 0", "tuple_gen_sequence")
+        raise wrong_value(3, "sequence step must not be 0", "tuple_gen_sequence")
     if e != s and (e > s) != (st > 0):
-        raise HdlRuntimeError(ec.WRONG_VALUE_3, f"step {st} does not lead from {s} to {e}",
-                   "tuple_gen_sequence")
+        raise wrong_value(3, f"step {st} does not lead from {s} to {e}",
+                          "tuple_gen_sequence")
     n = _seq_count(s, e, st)
     if type(s) is int and type(e) is int and type(st) is int:
         if n == 1:
@@ -209,7 +212,7 @@ def single_number(v, param: int, operator: str):
         return v
     items = elements(v)
     if len(items) != 1:
-        raise HdlRuntimeError(ec.wrong_number(param), "a single number expected", operator)
+        raise wrong_number(param, "a single number expected", operator)
     if not is_number(items[0]):
         raise type_error(param, items[0], "number", operator)
     return items[0]
@@ -223,7 +226,7 @@ def assign_at(t, idx, value):
     """X[i] := v (tuple_replace, extending the tuple when i ≥ |X|): a new tuple."""
     if type(idx) is int and type(t) is list:
         if 0 <= idx < len(t) and (type(value) is int or type(value) is float
-                                   or type(value) is str or isinstance(value, Handle)):
+                                  or type(value) is str or isinstance(value, Handle)):
             new = t.copy()
             new[idx] = value
             return new
@@ -233,7 +236,7 @@ def assign_at(t, idx, value):
         return t
     if len(values) != 1 and len(values) != len(indices):
         raise HdlRuntimeError(ec.WRONG_NUMBER_3,
-                   f"{len(values)} values for {len(indices)} indices in an indexed assignment")
+                              f"{len(values)} values for {len(indices)} indices in an indexed assignment")
     for i in indices:
         if type(i) is not int:
             raise type_error(2, i, "integer index")
@@ -266,11 +269,11 @@ def _dict_of(d) -> DictHandle:
     if type(d) is not DictHandle:
         items = elements(d) if not isinstance(d, (ObjectTuple, Vector)) else [d]
         if len(items) != 1:
-            raise HdlRuntimeError(ec.WRONG_NUMBER_1, f"a single dict handle expected, got {describe(d)}")
+            raise wrong_number(1, f"a single dict handle expected, got {describe(d)}")
         d = items[0]
         if not isinstance(d, DictHandle):
             raise HdlRuntimeError(ec.WRONG_HANDLE_TYPE if isinstance(d, Handle) else ec.WRONG_TYPE_1,
-                       f"dict handle expected, got {describe(d)}")
+                                  f"dict handle expected, got {describe(d)}")
     if not d.valid:
         raise HdlRuntimeError(ec.HANDLE_CLEARED, "the dict handle has been cleared")
     return d
@@ -282,7 +285,7 @@ def _dict_key(key):
         return key
     items = elements(key)
     if len(items) != 1:
-        raise HdlRuntimeError(ec.WRONG_NUMBER_2, "a dict key must be a single string or integer")
+        raise wrong_number(2, "a dict key must be a single string or integer")
     key = items[0]
     if type(key) is not str and type(key) is not int:
         raise type_error(2, key, "string or integer key")
@@ -339,8 +342,8 @@ def _check_vector_element(v: Vector, x) -> None:
     if v.items:
         if _category(v.items[0]) != _category(x):
             raise HdlRuntimeError(ec.WRONG_VECTOR_DIM if "vector" in (_category(v.items[0]), _category(x))
-                       else ec.WRONG_VECTOR_TYPE,
-                       f"a vector of {_category(v.items[0])}s cannot hold a {_category(x)}")
+                                  else ec.WRONG_VECTOR_TYPE,
+                                  f"a vector of {_category(v.items[0])}s cannot hold a {_category(x)}")
     kind = _leaf_kind(x)
     if v.kind is not None and kind is not None and kind != v.kind:
         raise HdlRuntimeError(ec.WRONG_VECTOR_TYPE, f"a vector of {v.kind}s cannot hold a {kind}")
@@ -350,7 +353,7 @@ def _check_vector_element(v: Vector, x) -> None:
 
 def _vector_of(v) -> Vector:
     if type(v) is not Vector:
-        raise HdlRuntimeError(ec.WRONG_TYPE_1, f"vector expected, got {describe(v)}")
+        raise wrong_type(1, f"vector expected, got {describe(v)}")
     return v
 
 
@@ -368,7 +371,8 @@ def vector_at(v, i):
     n = len(v.items)
     if 0 <= i < n:
         return v.items[i]
-    raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"vector index {i} out of range (vector of {n} elements)")
+    raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE,
+                          f"vector index {i} out of range (vector of {n} elements)")
 
 
 def vector_set(v, i, value) -> None:
@@ -397,7 +401,8 @@ def vector_slot(v, i):
     items = v.items
     if i >= len(items):
         if items and type(items[0]) is not Vector:
-            raise HdlRuntimeError(ec.WRONG_VECTOR_DIM, f"a vector of {_category(items[0])}s holds no vectors")
+            raise HdlRuntimeError(ec.WRONG_VECTOR_DIM,
+                                  f"a vector of {_category(items[0])}s holds no vectors")
         while len(items) <= i:
             items.append(Vector([], v.kind))
     if type(items[i]) is not Vector:
@@ -414,7 +419,7 @@ def vector_method(v, name: str, args):
         raise HdlRuntimeError(ec.UNKNOWN_FUNCTION, f"unknown vector method '{name}'")
     if nargs != expected[name]:
         raise HdlRuntimeError(ec.WRONG_ARG_COUNT, f"vector method '{name}' expects {expected[name]} "
-                   f"argument{'s' if expected[name] != 1 else ''}, got {nargs}")
+                              f"argument{'s' if expected[name] != 1 else ''}, got {nargs}")
     if name == "length":
         return len(v.items)
     if name == "at":
@@ -436,7 +441,7 @@ def vector_method(v, name: str, args):
         i = single_int(args[0], 1)
         if not 0 <= i < len(v.items):
             raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE,
-                       f"vector index {i} out of range (vector of {len(v.items)} elements)")
+                                  f"vector index {i} out of range (vector of {len(v.items)} elements)")
         del v.items[i]
         return v
     # concat

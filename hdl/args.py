@@ -62,7 +62,7 @@ def _subject(what: str) -> str:
 # ---- control values ----------------------------------------------------------------
 
 def control(value, param: int, what: str = "") -> list:
-    """The elements of a control input (a fresh list); an iconic object or vector is a wrong type."""
+    """The elements of a control input (a fresh list); an object or vector: wrong type."""
     if isinstance(value, (ObjectTuple, IconicObject, Vector)):
         raise type_error(param, value, f"{_subject(what)}a control value")
     items = elements(value)

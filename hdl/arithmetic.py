@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import errorcodes as ec
-from .args import type_error
+from .args import type_error, wrong_number, wrong_value
 from .errors import HdlRuntimeError
 from .strings import to_text
 from .values import (ARRAY, INT64, INT64_MAX, INT64_MIN, Handle, array_result, canonical,
@@ -26,8 +26,8 @@ from .values import (ARRAY, INT64, INT64_MAX, INT64_MIN, Handle, array_result, c
 def check_lengths(na: int, nb: int, operator: str):
     if na != nb and na != 1 and nb != 1:
         raise HdlRuntimeError(ec.LENGTH_MISMATCH,
-                   f"tuples of different lengths ({na} and {nb}) in an element-wise operation",
-                   operator)
+                              f"tuples of different lengths ({na} and {nb}) in an element-wise operation",
+                              operator)
 
 
 def elementwise(a, b, fn, operator: str, empty_ok: bool = True):
@@ -38,7 +38,7 @@ def elementwise(a, b, fn, operator: str, empty_ok: bool = True):
     if na == 0 or nb == 0:
         if empty_ok:
             return []
-        raise HdlRuntimeError(ec.wrong_number(1 if na == 0 else 2), "empty tuple as operand", operator)
+        raise wrong_number(1 if na == 0 else 2, "empty tuple as operand", operator)
     if na == nb:
         res = [fn(x, y) for x, y in zip(la, lb)]
     elif nb == 1:
@@ -76,10 +76,10 @@ def _add1(x, y):
     if tx is str or ty is str:
         if isinstance(x, Handle) or isinstance(y, Handle):
             raise type_error(1 if isinstance(x, Handle) else 2, x if isinstance(x, Handle) else y,
-                              "number or string", "tuple_add")
+                             "number or string", "tuple_add")
         return to_text(x) + to_text(y)
     raise type_error(1 if not is_number(x) else 2, x if not is_number(x) else y,
-                      "number or string", "tuple_add")
+                     "number or string", "tuple_add")
 
 
 def _num_check(x, y, operator):
@@ -278,7 +278,7 @@ def _bxor1(x, y):
 def _lsh1(x, y):
     _int_pair(x, y, "tuple_lsh")
     if y < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"negative shift {y}", "tuple_lsh")
+        raise wrong_value(2, f"negative shift {y}", "tuple_lsh")
     if y >= 64:
         return 0
     return wrap(x << y)
@@ -287,7 +287,7 @@ def _lsh1(x, y):
 def _rsh1(x, y):
     _int_pair(x, y, "tuple_rsh")
     if y < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"negative shift {y}", "tuple_rsh")
+        raise wrong_value(2, f"negative shift {y}", "tuple_rsh")
     return x >> min(y, 63)
 
 
@@ -401,8 +401,9 @@ def truth(v, what: str = "condition") -> bool:
         if n == 1:
             return truth(elements(v)[0], what)
         raise HdlRuntimeError(ec.CONDITION_NUMBER,
-                   f"{what} must be a single integer value, got a tuple of {n} values")
-    raise HdlRuntimeError(ec.CONDITION_TYPE, f"{what} must be an integer (0 or 1), got {describe(v)}")
+                              f"{what} must be a single integer value, got a tuple of {n} values")
+    raise HdlRuntimeError(ec.CONDITION_TYPE,
+                          f"{what} must be an integer (0 or 1), got {describe(v)}")
 
 
 # ---- comparison -----------------------------------------------------------------
@@ -426,7 +427,7 @@ def _elem_cmp(x, y, operator: str) -> int:
         return 0
     bad_first = isinstance(x, Handle) and not isinstance(y, Handle)
     raise HdlRuntimeError(ec.WRONG_TYPE_1 if bad_first else ec.WRONG_TYPE_2,
-               f"cannot compare {describe(x)} with {describe(y)}", operator)
+                          f"cannot compare {describe(x)} with {describe(y)}", operator)
 
 
 def eq(a, b) -> int:
@@ -505,7 +506,7 @@ def _cmp_elem(a, b, test, nptest, operator):
     if test is None:
         return elementwise(a, b, lambda x, y: 1 if element_equal(x, y) else 0, operator)
     return elementwise(a, b, lambda x, y: 1 if test(_elem_cmp(x, y, operator)) else 0,
-                        operator)
+                       operator)
 
 
 def eq_elem(a, b):

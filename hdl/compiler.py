@@ -37,8 +37,8 @@ BINARY_FUNCTIONS = {
 UNARY_FUNCTIONS = {"-": "neg", "not": "not_", "bnot": "bnot"}
 
 # HDevelop's predefined return-code constants (compared with dev_error_var results).
-PREDEFINED = {"H_MSG_TRUE": ec.H_MSG_TRUE, "H_MSG_FALSE": ec.H_MSG_FALSE, "H_MSG_VOID": ec.H_MSG_VOID,
-              "H_MSG_FAIL": ec.H_MSG_FAIL}
+PREDEFINED = {"H_MSG_TRUE": ec.H_MSG_TRUE, "H_MSG_FALSE": ec.H_MSG_FALSE,
+              "H_MSG_VOID": ec.H_MSG_VOID, "H_MSG_FAIL": ec.H_MSG_FAIL}
 
 
 @dataclass

@@ -24,7 +24,7 @@ import numpy as np
 from . import errorcodes as ec
 from .errors import HdlRuntimeError
 from .access import check_index, select, select_range, sequence, single_int
-from .args import type_error
+from .args import type_error, wrong_number, wrong_type, wrong_value
 from .arithmetic import band, bnot, bor, bxor, element_equal, elementwise, lsh, rsh
 from .strings import compile_regex, to_text
 from .values import (ARRAY, INT64, INT64_MAX, INT64_MIN, Handle, array_result, canonical,
@@ -72,7 +72,7 @@ def _real_math(pyfn, npfn, operator, domain=None):
         try:
             return pyfn(x)
         except ValueError:
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} is outside the domain", operator) from None
+            raise wrong_value(1, f"{x!r} is outside the domain", operator) from None
         except OverflowError:
             return math.inf
 
@@ -85,8 +85,8 @@ def _real_math(pyfn, npfn, operator, domain=None):
             if domain is not None:
                 bad = ~domain(A) & ~np.isnan(A)
                 if bad.any():
-                    raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{A[bad][0]!r} is outside the domain",
-                               operator)
+                    raise wrong_value(1, f"{A[bad][0]!r} is outside the domain",
+                                      operator)
             with np.errstate(all="ignore"):
                 return array_result(npfn(A))
         return canonical([one(x) for x in elements(v)])
@@ -135,7 +135,7 @@ def _real_binary(pyfn, npfn, operator):
         try:
             return pyfn(x, y)
         except ValueError:
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r}, {y!r} are outside the domain", operator) \
+            raise wrong_value(1, f"{x!r}, {y!r} are outside the domain", operator) \
                 from None
         except OverflowError:
             return math.inf
@@ -152,7 +152,7 @@ def _real_binary(pyfn, npfn, operator):
                     r = npfn(A.astype(np.float64), B.astype(np.float64))
                 bad = np.isnan(r) & ~np.isnan(A) & ~np.isnan(B)
                 if bad.any():
-                    raise HdlRuntimeError(ec.WRONG_VALUE_1, "argument outside the domain", operator)
+                    raise wrong_value(1, "argument outside the domain", operator)
                 return array_result(r)
         return elementwise(a, b, one, operator)
 
@@ -254,7 +254,7 @@ def _int1(x):
         return x
     if t is float:
         if not math.isfinite(x) or not INT64_MIN <= x < 2.0 ** 63:
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_int")
+            raise wrong_value(1, f"{x!r} does not fit an integer", "tuple_int")
         return int(x)
     raise type_error(1, x, "number", "tuple_int")
 
@@ -265,7 +265,7 @@ def int_(v):
         if v.dtype == INT64:
             return v
         if not np.isfinite(v).all():
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, "non-finite value", "tuple_int")
+            raise wrong_value(1, "non-finite value", "tuple_int")
         return np.trunc(v).astype(np.int64)
     return _map1(v, _int1)
 
@@ -291,7 +291,7 @@ def _round1(x):
         return x
     if t is float:
         if not math.isfinite(x) or not INT64_MIN <= x < 2.0 ** 63:
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} does not fit an integer", "tuple_round")
+            raise wrong_value(1, f"{x!r} does not fit an integer", "tuple_round")
         return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
     raise type_error(1, x, "number", "tuple_round")
 
@@ -302,7 +302,7 @@ def round(v):  # noqa: A001
         if v.dtype == INT64:
             return v
         if not np.isfinite(v).all():
-            raise HdlRuntimeError(ec.WRONG_VALUE_1, "non-finite value", "tuple_round")
+            raise wrong_value(1, "non-finite value", "tuple_round")
         return np.trunc(v + np.copysign(0.5, v)).astype(np.int64)
     return _map1(v, _round1)
 
@@ -344,7 +344,7 @@ def _chr1(x):
     if type(x) is not int:
         raise type_error(1, x, "integer character code", "tuple_chr")
     if not 0 <= x <= 0x10FFFF:
-        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x} is no character code", "tuple_chr")
+        raise wrong_value(1, f"{x} is no character code", "tuple_chr")
     return chr(x)
 
 
@@ -356,7 +356,7 @@ def _ord1(x):
     if type(x) is not str:
         raise type_error(1, x, "string", "tuple_ord")
     if len(x) != 1:
-        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"{x!r} is not a single character", "tuple_ord")
+        raise wrong_value(1, f"{x!r} is not a single character", "tuple_ord")
     return ord(x)
 
 
@@ -422,8 +422,8 @@ def _extreme(v, operator, want_max):
         if t is float:
             has_real = True
         elif t is not int:
-            raise HdlRuntimeError(ec.WRONG_TYPE_1, "numbers and strings cannot be mixed"
-                       if t is str else f"number expected, got {describe(x)}", operator)
+            raise wrong_type(1, "numbers and strings cannot be mixed"
+                             if t is str else f"number expected, got {describe(x)}", operator)
     r = max(items) if want_max else min(items)
     return float(r) if has_real else r
 
@@ -545,7 +545,7 @@ def type_(v) -> int:
 def type_elem(v):
     if type(v) is ARRAY:
         return array_result(np.full(v.shape[0], INT_TYPE if v.dtype == INT64 else REAL_TYPE,
-                                  dtype=np.int64))
+                                    dtype=np.int64))
     return _map1(v, _type_code)
 
 
@@ -566,7 +566,7 @@ def _elem_test(pred):
     def fn(v):
         if type(v) is ARRAY:
             return array_result(np.full(v.shape[0], 1 if pred(v[0].item()) else 0,
-                                      dtype=np.int64))
+                                        dtype=np.int64))
         return _map1(v, lambda x: 1 if pred(x) else 0)
     return fn
 
@@ -689,7 +689,7 @@ def _single(v, operator, param):
         return v
     items = elements(v)
     if len(items) != 1:
-        raise HdlRuntimeError(ec.wrong_number(param), "a single value expected", operator)
+        raise wrong_number(param, "a single value expected", operator)
     return items[0]
 
 
@@ -819,7 +819,7 @@ def _sort_key(items, operator):
         else:
             raise type_error(1, x, "number or string", operator)
     if len(kinds) > 1:
-        raise HdlRuntimeError(ec.WRONG_TYPE_1, "numbers and strings cannot be sorted together", operator)
+        raise wrong_type(1, "numbers and strings cannot be sorted together", operator)
     return None
 
 
@@ -937,7 +937,7 @@ def insert(t, i, v):
     i = single_int(i, 2)
     if not 0 <= i <= len(items):
         raise HdlRuntimeError(ec.INDEX_OUT_OF_RANGE, f"insert position {i} out of range "
-                   f"(tuple of {len(items)} values)", "tuple_insert")
+                              f"(tuple of {len(items)} values)", "tuple_insert")
     from .access import concat
     return concat(select_range(t, 0, i - 1) if i else [], v,
                   select_range(t, i, len(items) - 1) if i < len(items) else [])
@@ -951,8 +951,8 @@ def replace(t, idx, v):
     if not indices:
         return t
     if len(values) != 1 and len(values) != len(indices):
-        raise HdlRuntimeError(ec.WRONG_NUMBER_3, f"{len(values)} values for {len(indices)} indices",
-                   "tuple_replace")
+        raise wrong_number(3, f"{len(values)} values for {len(indices)} indices",
+                           "tuple_replace")
     for i in indices:
         check_index(i, n)
     from .access import assign_at
@@ -966,7 +966,7 @@ def _find_all(items, pattern):
     first = pattern[0]
     return [k for k in range(len(items) - m + 1)
             if element_equal(items[k], first) and all(element_equal(items[k + j], pattern[j])
-                                                 for j in range(1, m))]
+                                                      for j in range(1, m))]
 
 
 def find(t, pattern):
@@ -995,7 +995,7 @@ def select_mask(t, mask):
     items, m = elements(t), elements(mask)
     if len(items) != len(m):
         raise HdlRuntimeError(ec.LENGTH_MISMATCH, f"mask of {len(m)} values for a tuple of {len(items)}",
-                   "tuple_select_mask")
+                              "tuple_select_mask")
     for x in m:
         if type(x) is not int:
             raise type_error(2, x, "integer mask value", "tuple_select_mask")
@@ -1026,7 +1026,7 @@ def gen_tuple_const(n, value):
     """gen_tuple_const(n, v): n copies of the value v."""
     n = single_int(n, 1, "length")
     if n < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_gen_const")
+        raise wrong_value(1, f"negative length {n}", "tuple_gen_const")
     v = _single(value, "tuple_gen_const", 2)
     if n == 1:
         return v
@@ -1043,7 +1043,7 @@ def rand(n):
     """rand(n): n uniformly distributed reals in [0, 1)."""
     n = single_int(n, 1, "length")
     if n < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_1, f"negative length {n}", "tuple_rand")
+        raise wrong_value(1, f"negative length {n}", "tuple_rand")
     if n == 1:
         return RNG.random()
     r = RNG.random
@@ -1054,14 +1054,14 @@ def _repeat_count(num, operator):
     """Num of repeat/repeat_elem: one non-negative integer (a real without fraction is accepted)."""
     items = elements(num)
     if len(items) != 1:
-        raise HdlRuntimeError(ec.WRONG_NUMBER_2, "the repetition count must be a single number", operator)
+        raise wrong_number(2, "the repetition count must be a single number", operator)
     n = items[0]
     if type(n) is float and n.is_integer():
         n = int(n)
     if type(n) is not int:
         raise type_error(2, n, "integer repetition count", operator)
     if n < 0:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"negative repetition count {n}", operator)
+        raise wrong_value(2, f"negative repetition count {n}", operator)
     return n
 
 

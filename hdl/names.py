@@ -53,7 +53,7 @@ def root_name(expr) -> str | None:
 
 
 def output_arguments(call: n.Call, resolve) -> list:
-    """The arguments a call may store into: its output positions, or all when the callee is unknown."""
+    """The arguments a call may store into: its outputs, or all of them for an unknown callee."""
     callee = resolve(call.name) if resolve is not None else None
     if callee is None or len(call.args) != sum(callee.arity):
         return call.args
@@ -62,7 +62,7 @@ def output_arguments(call: n.Call, resolve) -> list:
 
 
 def analyse(body: n.ProcedureBody, params: list[str], resolve, given=()) -> Names:
-    """The Names of a procedure; `params` are its parameters, `given` variables set before it runs."""
+    """The Names of a procedure; `given`: variables set before it runs (a main's --set)."""
     names = Names()
     used: set[str] = set(params) | set(given)
 
@@ -133,9 +133,10 @@ def analyse(body: n.ProcedureBody, params: list[str], resolve, given=()) -> Name
                 elif kind is n.MethodStatement:
                     stored(stmt.call.target, writes)
                 elif kind is n.Call:
-                    if stmt.name == "dev_error_var" and stmt.args and isinstance(stmt.args[0], n.Var) \
-                            and stmt.args[0].name != "_" and stmt.args[0].name not in names.error_vars:
-                        names.error_vars.append(stmt.args[0].name)
+                    first = stmt.args[0] if stmt.args else None
+                    if stmt.name == "dev_error_var" and isinstance(first, n.Var) \
+                            and first.name != "_" and first.name not in names.error_vars:
+                        names.error_vars.append(first.name)
                     for arg in output_arguments(stmt, resolve):
                         stored(arg, writes)
                 elif kind is n.ParStart:

@@ -79,7 +79,8 @@ class ProcedurePath:
     def __init__(self, main: LoadedFile, proc_paths: list[str] | None = None):
         self.main = main
         self.directory = os.path.dirname(os.path.abspath(main.path))
-        self.locals = {p.name: ProcedureEntry(p.name, main, p, "local") for p in main.source.procedures}
+        self.locals = {p.name: ProcedureEntry(p.name, main, p, "local")
+                       for p in main.source.procedures}
         self.search_path = (imported_paths(main, self.directory) + list(proc_paths or [])
                             + environment_path() + [self.directory, library_directory()])
         self._external: dict[str, ProcedureEntry | None] = {}
@@ -87,7 +88,7 @@ class ProcedurePath:
         self._siblings: dict[tuple[str, str], ProcedureEntry] = {}
 
     def find(self, name: str, origin: LoadedFile | None = None) -> ProcedureEntry | None:
-        """The procedure a call names; `origin` is the caller's file, whose own procedures come next."""
+        """The procedure a call names; `origin` is the caller's file (its procedures come next)."""
         entry = self.locals.get(name)
         if entry is not None:
             return entry

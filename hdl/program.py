@@ -97,7 +97,7 @@ class Program:
         return entry.function
 
     def main_function(self, entry: ProcedureEntry, given: list[str]):
-        """`entry` compiled as a main: `f(ctx, {name: value}) -> {name: value}` of all its variables."""
+        """`entry` compiled as a main: `f(ctx, {name: value})` returns all its variables."""
         return self._link(entry, self._source(entry, given))
 
     def _link(self, entry: ProcedureEntry, compiled: CompiledSource):
@@ -109,7 +109,8 @@ class Program:
             if callee.kind == "operator":
                 namespace[global_name] = REGISTRY.get(callee.name).function
             else:
-                namespace[global_name] = self._lazy(callee.name, namespace, global_name, entry.loaded)
+                namespace[global_name] = self._lazy(callee.name, namespace, global_name,
+                                                    entry.loaded)
         code_file = tracebacks.code_name(entry.loaded.path, entry.name)
         exec(compile(compiled.source, code_file, "exec"), namespace)  # noqa: S102 - hdl's own code
         function = namespace[compiled.python_name]

@@ -62,14 +62,15 @@ class Operator:
         return self.signature() + (f"\n\n{self.doc}" if self.doc else "")
 
     def __call__(self, *args):
-        """Call the operator from Python, with its errors named as the compiled program names them."""
+        """Call the operator from Python; its errors are named as in a compiled program."""
         try:
             return self.function(*args)
         except HdlRuntimeError as error:
             raise blame(error, self.name, self.control_in) from None
 
 
-def blame(error: HdlRuntimeError, name: str, control_in: list[str] | None = None) -> HdlRuntimeError:
+def blame(error: HdlRuntimeError, name: str,
+          control_in: list[str] | None = None) -> HdlRuntimeError:
     """Name the operator `name` that was called on an error raised inside it.
 
     An error the argument layer raised about one of the operator's own

@@ -6,9 +6,7 @@ import math
 import re
 from functools import lru_cache
 
-from . import errorcodes as ec
-from .args import type_error
-from .errors import HdlRuntimeError
+from .args import type_error, wrong_number, wrong_type, wrong_value
 from .values import _MASK64, Handle, canonical, elements
 
 
@@ -81,18 +79,18 @@ def _compile_regex(pattern: str, flags: int):
     try:
         return re.compile(_perl_to_python(pattern), flags)
     except re.error as exc:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"invalid regular expression {pattern!r}: {exc}") from None
+        raise wrong_value(2, f"invalid regular expression {pattern!r}: {exc}") from None
 
 
 def compile_regex(expression, param: int = 2):
     """A (compiled pattern, option set) from HALCON's [Pattern, Option, …] tuple."""
     items = elements(expression)
     if not items or type(items[0]) is not str:
-        raise HdlRuntimeError(ec.wrong_type(param), "regular expression must be a string")
+        raise wrong_type(param, "regular expression must be a string")
     options = set()
     for o in items[1:]:
         if type(o) is not str or o not in REGEX_OPTIONS:
-            raise HdlRuntimeError(ec.wrong_value(param), f"unknown regular expression option {o!r}")
+            raise wrong_value(param, f"unknown regular expression option {o!r}")
         options.add(o)
     flags = 0
     if "ignore_case" in options:
@@ -125,7 +123,7 @@ _FORMAT_RE = re.compile(r"([-+ #0]*)(\d*)(?:\.(\d*))?([diouxXfFeEgGs]?)")
 def _parse_format(spec: str):
     m = _FORMAT_RE.fullmatch(spec)
     if m is None:
-        raise HdlRuntimeError(ec.WRONG_VALUE_2, f"invalid format specification {spec!r}", "tuple_string")
+        raise wrong_value(2, f"invalid format specification {spec!r}", "tuple_string")
     flags, width, precision, conv = m.groups()
     head = "%" + flags + width + ("." + precision if precision is not None else "")
     return head, conv
@@ -138,7 +136,7 @@ def _format1(x, head: str, conv: str) -> str:
     if conv in "diouxX":
         if t is float:
             if x != x or x in (math.inf, -math.inf):
-                raise HdlRuntimeError(ec.WRONG_VALUE_1, f"cannot format {x!r} as an integer", "tuple_string")
+                raise wrong_value(1, f"cannot format {x!r} as an integer", "tuple_string")
             x = int(x)
         elif t is not int:
             raise type_error(1, x, "number", "tuple_string")
@@ -165,7 +163,7 @@ def format_value(v, spec):
     if type(spec) is not str:
         items = elements(spec)
         if len(items) != 1:
-            raise HdlRuntimeError(ec.WRONG_NUMBER_2, "format must be a single string", "tuple_string")
+            raise wrong_number(2, "format must be a single string", "tuple_string")
         spec = items[0]
         if type(spec) is not str:
             raise type_error(2, spec, "format string", "tuple_string")

@@ -77,7 +77,7 @@ def _loop_error(error: HdlRuntimeError, statement: str) -> HdlRuntimeError:
 
 
 def for_bounds(start, end, step):
-    """Start, End and Step of a for loop: single numbers; the index is real unless all are integers."""
+    """Start, End and Step of a for loop: single numbers; a real among them makes the index real."""
     bounds = []
     for what, value in (("start", start), ("end", end), ("step", step)):
         items = values.as_list(value)
@@ -129,7 +129,7 @@ def after_loop(start, step, count: int):
 
 
 def switch_index(value, labels, default: int) -> int:
-    """The section a switch value jumps to: the first matching case, else default (or past the end)."""
+    """The section a switch value jumps to: the first matching case, else default (or the end)."""
     items = values.as_list(value)
     if len(items) != 1 or type(items[0]) is not int:
         raise _loop_error(wrong_type(1, f"a switch value must be one integer, not {items!r}"[:200]),
@@ -166,7 +166,8 @@ def thrown(value) -> HdlRuntimeError:
     """`throw (T)`: T travels unchanged to the matching catch."""
     items = values.as_list(value)
     code = items[0] if items and isinstance(items[0], int) else 0
-    message = next((x for x in items[1:] if isinstance(x, str)), None) or f"user exception {items!r}"
+    message = (next((x for x in items[1:] if isinstance(x, str)), None)
+               or f"user exception {items!r}")
     if len(items) >= SYSTEM_LAYOUT_LENGTH and isinstance(items[2], str):
         message = items[2]
     error = HdlRuntimeError(code, message)
@@ -201,6 +202,7 @@ def declare_global(ctx, name: str, kind: str, dimension: int) -> None:
 
 def namespace() -> dict:
     """A fresh global namespace for one compiled procedure (its callees are added to it)."""
-    return {"_v": OPERATIONS, "_rt": sys.modules[__name__], "_par": threads, "_HdlRuntimeError": HdlRuntimeError,
-            "_CATCHABLE": Exception, "_UNSET": UNSET, "_SUPPRESSED": SUPPRESSED}
+    return {"_v": OPERATIONS, "_rt": sys.modules[__name__], "_par": threads,
+            "_HdlRuntimeError": HdlRuntimeError, "_CATCHABLE": Exception, "_UNSET": UNSET,
+            "_SUPPRESSED": SUPPRESSED}
 

@@ -74,7 +74,8 @@ def to_runtime_error(exc: BaseException) -> HdlRuntimeError:
         error = HdlRuntimeError(ec.UNINITIALIZED_CONTROL,
                                 f"variable '{name}' is used before it has a value")
     elif isinstance(exc, RecursionError):
-        error = HdlRuntimeError(ec.INTERNAL, "procedure calls nested too deeply (endless recursion?)")
+        error = HdlRuntimeError(ec.INTERNAL,
+                                "procedure calls nested too deeply (endless recursion?)")
     else:
         error = HdlRuntimeError(ec.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
         error.__cause__ = exc
@@ -88,7 +89,7 @@ def to_runtime_error(exc: BaseException) -> HdlRuntimeError:
 
 
 def _raised_in_compiled_code(exc: BaseException) -> bool:
-    """Whether the innermost frame of the traceback is a compiled procedure's (not hdl's own code)."""
+    """Whether the innermost frame of the traceback is a compiled procedure's (not hdl's code)."""
     frames = list(traceback.walk_tb(exc.__traceback__))
     return bool(frames) and frames[-1][0].f_code.co_filename in _CODES
 

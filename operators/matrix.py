@@ -66,7 +66,7 @@ def create_matrix(rows, columns, value):
         np.fill_diagonal(array, values)
         return MatrixHandle(array)
     raise args.wrong_number(3, f"{values.size} values fit neither 1, {min(r, c)} (the diagonal) "
-                             f"nor {r * c} (all elements)")
+                            f"nor {r * c} (all elements)")
 
 
 @operator("clear_matrix ( : : MatrixID : )")
