@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import errorcodes as ec
+
 
 class HdlError(Exception):
     """Base of every error hdl reports to a user."""
@@ -104,3 +106,15 @@ class HdlRuntimeError(HdlError):
 
     def __str__(self) -> str:
         return self.format()
+
+
+def file_error(exc: OSError, path: str, action: str, code: int | None = None) -> HdlRuntimeError:
+    """HALCON's file error for `exc` on `path`: "cannot <action> '<path>': <reason>".
+
+    Without `code`: a missing file is FILE_NOT_FOUND, writing FILE_WRITE,
+    anything else FILE_OPEN (docs/semantics.md, "Files").
+    """
+    if code is None:
+        code = (ec.FILE_NOT_FOUND if isinstance(exc, FileNotFoundError) else
+                ec.FILE_WRITE if action == "write" else ec.FILE_OPEN)
+    return HdlRuntimeError(code, f"cannot {action} {path!r}: {exc.strerror or exc}")

@@ -16,8 +16,7 @@ from hdl import errorcodes as ec
 from hdl import hdict
 from hdl import values as v
 from hdl.atomic import atomic_write_bytes, atomic_write_text
-from hdl.errors import HdlRuntimeError
-from hdl.operators.file import os_error
+from hdl.errors import HdlRuntimeError, file_error
 from hdl.registry import operator
 
 
@@ -257,7 +256,7 @@ def read_dict(file_name, gen_param_name, gen_param_value):
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise os_error(exc, path, "read", ec.FILE_OPEN) from None
+        raise file_error(exc, path, "read", ec.FILE_OPEN) from None
     ending = os.path.splitext(path)[1].lower()
     try:
         if hdict.is_hdict(data):
@@ -298,7 +297,7 @@ def write_dict(dict_handle, file_name, gen_param_name, gen_param_value):
     except hdict.HdictError as exc:
         raise args.wrong_value(1, f"cannot write the dict to {path!r}: {exc}") from None
     except OSError as exc:
-        raise os_error(exc, path, "write", ec.FILE_WRITE) from None
+        raise file_error(exc, path, "write", ec.FILE_WRITE) from None
 
 
 # ---- JSON strings ----------------------------------------------------------------------------

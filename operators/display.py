@@ -14,7 +14,7 @@ from hdl import display as dp
 from hdl import errorcodes as ec
 from hdl import values as v
 from hdl.atomic import atomic_write_bytes
-from hdl.errors import HdlRuntimeError
+from hdl.errors import file_error
 from hdl.iconic import Image, Region
 from hdl.registry import operator
 
@@ -385,8 +385,7 @@ def dump_window(ctx, window_handle, device, file_name):
     try:
         atomic_write_bytes(path, buffer.getvalue())
     except OSError as exc:
-        raise HdlRuntimeError(ec.FILE_WRITE,
-                              f"cannot write {path!r}: {exc.strerror or exc}") from None
+        raise file_error(exc, path, "write", ec.FILE_WRITE) from None
 
 
 @operator("dump_window_image ( : Image : WindowHandle : )", needs_context=True)

@@ -12,7 +12,7 @@ from hdl import errorcodes as ec
 from hdl import values as v
 from hdl.atomic import atomic_write_bytes
 from hdl.dl.handles import DLDeviceHandle, DLModelHandle, SerializedItemHandle
-from hdl.errors import HdlRuntimeError
+from hdl.errors import HdlRuntimeError, file_error
 from hdl.registry import operator
 
 
@@ -54,8 +54,7 @@ def write_dl_model(dl_model_handle, file_name):
     try:
         atomic_write_bytes(name, data)
     except OSError as exc:
-        raise HdlRuntimeError(ec.FILE_WRITE, f"cannot write {name!r}: {exc.strerror or exc}") \
-            from None
+        raise file_error(exc, name, "write", ec.FILE_WRITE) from None
 
 
 @operator("serialize_dl_model ( : : DLModelHandle : SerializedItemHandle)")

@@ -18,7 +18,7 @@ import time
 from hdl import args
 from hdl import errorcodes as ec
 from hdl.atomic import atomic_write_bytes
-from hdl.errors import HdlRuntimeError
+from hdl.errors import file_error
 from hdl.registry import operator
 
 # last write of the progress line: (time, was the line left open on a terminal)
@@ -207,5 +207,4 @@ def hdl_plot_train_curves(file_name, epochs, losses, eval_epochs, eval_values, e
     try:
         atomic_write_bytes(name, data)
     except OSError as exc:
-        raise HdlRuntimeError(ec.FILE_WRITE, f"cannot write {name}: {exc.strerror or exc}") \
-            from None
+        raise file_error(exc, name, "write", ec.FILE_WRITE) from None

@@ -18,22 +18,10 @@ from hdl import arithmetic as ar
 from hdl import errorcodes as ec
 from hdl import values as v
 from hdl.atomic import atomic_write_text
-from hdl.errors import HdlRuntimeError
+from hdl.errors import HdlRuntimeError, file_error
 from hdl.registry import operator
 
 MAX_FILES_DEFAULT = 1000000
-
-
-def os_error(exc: OSError, path: str, action: str, code: int | None = None) -> HdlRuntimeError:
-    """HALCON's file error for `exc` on `path`: "cannot <action> '<path>': <reason>".
-
-    Without `code`: a missing file is FILE_NOT_FOUND, writing FILE_WRITE,
-    anything else FILE_OPEN (docs/semantics.md, "Files").  dict.py uses it too.
-    """
-    if code is None:
-        code = (ec.FILE_NOT_FOUND if isinstance(exc, FileNotFoundError) else
-                ec.FILE_WRITE if action == "write" else ec.FILE_OPEN)
-    return HdlRuntimeError(code, f"cannot {action} {path!r}: {exc.strerror or exc}")
 
 
 # ---- file handles -----------------------------------------------------------------------
@@ -117,7 +105,7 @@ def open_file(file_name, file_type):
             f = open(path, mode, encoding=encoding, errors="replace" if "r" in mode else "strict",
                      newline=None if "r" in mode else "")
     except OSError as exc:
-        raise os_error(exc, path, "open") from None
+        raise file_error(exc, path, "open") from None
     return FileHandle(f, path, mode, binary, encoding)
 
 
@@ -146,7 +134,7 @@ def _write(h: FileHandle, text: str):
         raise HdlRuntimeError(ec.FILE_WRITE, f"cannot encode the text for {h.path!r} "
                               f"({h.encoding})") from None
     except OSError as exc:
-        raise os_error(exc, h.path, "write to", ec.FILE_WRITE) from None
+        raise file_error(exc, h.path, "write to", ec.FILE_WRITE) from None
 
 
 @operator("fwrite_string ( : : FileHandle, String : )")
@@ -176,7 +164,7 @@ def _read(h: FileHandle, read, *size):
     try:
         return read(*size)
     except OSError as exc:
-        raise os_error(exc, h.path, "read", ec.FILE_READ) from None
+        raise file_error(exc, h.path, "read", ec.FILE_READ) from None
 
 
 @operator("fread_char ( : : FileHandle : Char)")
@@ -222,7 +210,7 @@ def fwrite_bytes(file_handle, data):
     try:
         h.file.write(bytes(items))
     except OSError as exc:
-        raise os_error(exc, h.path, "write to", ec.FILE_WRITE) from None
+        raise file_error(exc, h.path, "write to", ec.FILE_WRITE) from None
     return len(items)
 
 
@@ -252,7 +240,7 @@ def delete_file(file_name):
     try:
         os.remove(path)
     except OSError as exc:
-        raise os_error(exc, path, "delete") from None
+        raise file_error(exc, path, "delete") from None
 
 
 def _on_directory(dir_name, action: str, call) -> None:
@@ -261,7 +249,7 @@ def _on_directory(dir_name, action: str, call) -> None:
     try:
         call(path)
     except OSError as exc:
-        raise os_error(exc, path, action, ec.DIRECTORY) from None
+        raise file_error(exc, path, action, ec.DIRECTORY) from None
 
 
 @operator("make_dir ( : : DirName : )")
@@ -347,7 +335,7 @@ def list_files(directory, options):
             names = sorted(os.listdir(path))
         except OSError as exc:
             if depth == 1:
-                raise os_error(exc, path, "list", ec.FILE_OPEN) from None
+                raise file_error(exc, path, "list", ec.FILE_OPEN) from None
             return
         for name in names:
             if len(result) >= max_files:
@@ -397,7 +385,7 @@ def write_tuple(tuple_, file_name):
     try:
         atomic_write_text(path, "\n".join(lines) + "\n")
     except OSError as exc:
-        raise os_error(exc, path, "write") from None
+        raise file_error(exc, path, "write") from None
 
 
 @operator("read_tuple ( : : FileName : Tuple)")
@@ -410,7 +398,7 @@ def read_tuple(file_name):
         raise HdlRuntimeError(ec.FILE_FORMAT,
                               f"{path!r} is not a tuple file (not UTF-8 text)") from None
     except OSError as exc:
-        raise os_error(exc, path, "read") from None
+        raise file_error(exc, path, "read") from None
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

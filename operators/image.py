@@ -20,7 +20,7 @@ from hdl import errorcodes as ec
 from hdl import iconic as ic
 from hdl import values as v
 from hdl.atomic import atomic_write_bytes
-from hdl.errors import HdlRuntimeError
+from hdl.errors import HdlRuntimeError, file_error
 from hdl.iconic import Image, Region, combine
 from hdl.registry import operator
 
@@ -226,8 +226,7 @@ def write_image(image, format_, fill_color, file_name):
         try:
             atomic_write_bytes(fname, buffer.getvalue())
         except OSError as exc:
-            raise HdlRuntimeError(ec.FILE_WRITE,
-                                  f"cannot write {fname!r}: {exc.strerror or exc}") from None
+            raise file_error(exc, fname, "write", ec.FILE_WRITE) from None
 
 
 # ---- creation and access ------------------------------------------------------------------

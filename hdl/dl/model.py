@@ -20,7 +20,7 @@ from .. import errorcodes as ec
 from .. import functions
 from .. import iconic as ic
 from .. import values as v
-from ..errors import HdlRuntimeError
+from ..errors import HdlRuntimeError, file_error
 from . import fileformat, nets, weights
 from .handles import DLDeviceHandle
 
@@ -709,8 +709,7 @@ def read_file(path: str) -> DLModel:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise HdlRuntimeError(ec.FILE_NOT_FOUND, f"cannot read {path!r}: {exc.strerror}") \
-            from None
+        raise file_error(exc, path, "read", ec.FILE_NOT_FOUND) from None
     try:
         return DLModel.from_bytes(data)
     except fileformat.FormatError as exc:
