@@ -340,7 +340,7 @@ class ProcedureCompiler:
 
     def emit_call(self, stmt, callee, call, arg_code, outputs) -> None:
         if callee.kind == "operator" and stmt.name == "par_join":
-            self.emit(f"_par.join(_ctx, {', '.join(arg_code)})")
+            self.emit(f"_par.join({', '.join(arg_code)})")
             self.after_operator(stmt)
             return
         if callee.kind == "operator":
@@ -712,7 +712,7 @@ class ProcedureCompiler:
         names = iter([name for _, name in leaves])
         fallback = general(e, names)
         if not leaves:
-            return f"_rt.wrap({expression})"
+            return f"_v.wrap({expression})"
         if len(leaves) <= 2:  # a two-operand `is` chain evaluates both before it decides
             test = " is ".join(f"{first}.__class__" for first, _ in leaves) + " is int"
         else:  # a longer chain stops early: evaluate every leaf first, in a tuple
@@ -720,7 +720,7 @@ class ProcedureCompiler:
                     + " is ".join(f"{name}.__class__" for _, name in leaves) + " is int")
         r = self.temp()
         return (f"(({r} if -0x8000000000000000 <= ({r} := {expression}) <= 0x7fffffffffffffff "
-                f"else _rt.wrap({r})) if {test} else {fallback})")
+                f"else _v.wrap({r})) if {test} else {fallback})")
 
     def expr_Unary(self, e: n.Unary) -> str:
         operand = self.expr(e.operand)

@@ -1,7 +1,7 @@
 """What compiled procedures call at run time, besides operators and procedures.
 
 The compiler writes Python source that names only what is defined here:
-`NAMESPACE` is the global namespace every compiled procedure starts with.
+`namespace()` is the global namespace every compiled procedure starts with.
 `_v` holds the operations of expressions (from arithmetic.py, access.py,
 strings.py, values.py); `_rt` is this module (loops, switch, exceptions,
 globals, dev_set_check); `_par` is threads.py (par_start / par_join).
@@ -30,7 +30,7 @@ OPERATIONS = SimpleNamespace(
         "dict_get", "dict_set", "make_dict", "make_vector", "vector_at", "vector_set",
         "vector_slot", "vector_method")},
     format=strings.format_value, regex_count=strings.regex_count,
-    copy_value=values.copy_value, length_of=values.length_of,
+    copy_value=values.copy_value, length_of=values.length_of, wrap=values.wrap,
 )
 
 
@@ -65,11 +65,6 @@ def program_exit(local_variables: dict) -> ProgramExit:
 
 
 # ---- loops and switch -------------------------------------------------------------
-
-def wrap(value: int) -> int:
-    """Integers are 64-bit: results outside the range wrap around as in C."""
-    return (value + 0x8000000000000000) % 0x10000000000000000 - 0x8000000000000000
-
 
 def _loop_error(error: HdlRuntimeError, statement: str) -> HdlRuntimeError:
     error.operator = statement

@@ -48,7 +48,7 @@ def start(ctx, function, inputs: list, writer, name: str, with_context: bool,
     return handle
 
 
-def join(ctx, handles) -> None:
+def join(handles) -> None:
     """Wait for the threads; write their outputs back; raise the first error."""
     first_error = None
     for handle in as_list(handles):
