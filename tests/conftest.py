@@ -23,7 +23,7 @@ def pytest_collect_file(parent, file_path):
 class HdevFile(pytest.File):
     def collect(self):
         from hdl.loader import load_file
-        loaded = load_file(self.path, use_cache=False)
+        self.loaded = loaded = load_file(self.path, use_cache=False)
         tests = [p for p in loaded.source.procedures if p.name.startswith(TEST_PREFIX)]
         if not tests:
             yield HdevItem.from_parent(self, name=self.path.stem, procedure="main", line=0)
@@ -40,11 +40,10 @@ class HdevItem(pytest.Item):
         self.line = line
 
     def runtest(self):
-        from hdl.loader import load_file
         from hdl.program import Program, fresh_process_state
 
         with fresh_process_state():
-            program = Program(load_file(self.path))
+            program = Program(self.parent.loaded)  # parsed once per file, at collection
             if self.procedure == "main":
                 program.run()
             else:
